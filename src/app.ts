@@ -1,0 +1,75 @@
+/**
+ * buildApp(deps): the whole HTTP application, without listening. Tests call it and use
+ * app.inject(); server.ts adds the socket, signals and start-up work.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Deps } from './deps.ts';
+import { registerErrorHandler } from './http/error-handler.ts';
+import { registerAuth } from './auth/auth-plugin.ts';
+import { UserStore } from './auth/user-store.ts';
+import { LiveblogService } from './liveblogs/liveblog-service.ts';
+import { liveblogRoutes } from './liveblogs/liveblog-routes.ts';
+import { EntryService } from './entries/entry-service.ts';
+import { entryRoutes } from './entries/entry-routes.ts';
+import { Hub } from './live/hub.ts';
+import { streamRoutes } from './live/stream-routes.ts';
+import { opsRoutes } from './ops/ops-routes.ts';
+import { linkRoutes } from './links/link-routes.ts';
+import { readerRoutes } from './reader/reader-routes.ts';
+
+export interface Services {
+  users: UserStore;
+  liveblogs: LiveblogService;
+  entries: EntryService;
+  hub: Hub;
+}
+
+export interface App {
+  app: FastifyInstance;
+  services: Services;
+  /** Set when SIGTERM arrives: /readyz turns 503 so the balancer stops sending. */
+  state: { shuttingDown: boolean };
+}
+
+export async function buildApp(deps: Deps, opts: { logger?: boolean | object } = {}): Promise<App> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: 256 * 1024,
+    trustProxy: true,
+    genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].length <= 64
+      ? req.headers['x-request-id']
+      : crypto.randomUUID()),
+    ajv: { customOptions: { removeAdditional: false, allErrors: true } },
+  });
+  const state = { shuttingDown: false };
+  const users = new UserStore(deps.db.kysely);
+  const liveblogs = new LiveblogService(deps);
+  const entries = new EntryService(deps);
+  const hub = new Hub({
+    db: deps.db.kysely,
+    bus: deps.bus,
+    presence: deps.presence,
+    heartbeatMs: deps.config.heartbeatMs,
+    maxBuffer: deps.config.streamMaxBuffer,
+    resyncMs: deps.config.resyncMs,
+    log: app.log,
+  });
+
+  registerErrorHandler(app);
+  registerAuth(app, users, deps.clock);
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+  // Streams never end on their own: close them first so clients reconnect to another node.
+  app.addHook('preClose', async () => hub.close());
+
+  liveblogRoutes(app, liveblogs);
+  entryRoutes(app, entries);
+  streamRoutes(app, liveblogs, hub);
+  linkRoutes(app, deps);
+  opsRoutes(app, deps.db, state);
+  await readerRoutes(app, { deps, liveblogs, entries });
+
+  const services: Services = { users, liveblogs, entries, hub };
+  return { app, services, state };
+}

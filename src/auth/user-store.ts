@@ -1,0 +1,67 @@
+/** Users and bearer tokens in the database. Tokens are stored only as SHA-256 hashes. */
+import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database, UserTable } from '../db/schema.ts';
+import { newId, newSecret } from '../ids.ts';
+import type { Role, User } from './roles.ts';
+
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+const toUser = (r: Pick<UserTable, 'id' | 'email' | 'name' | 'role'>): User => ({
+  id: r.id,
+  email: r.email,
+  name: r.name,
+  role: r.role,
+});
+
+export class UserStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async count(): Promise<number> {
+    const r = await this.db.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  async create(u: { email: string; name: string; role: Role; passwordHash: string | null }, now: string): Promise<User> {
+    const row = { id: newId(), email: u.email.toLowerCase(), name: u.name, role: u.role, password_hash: u.passwordHash, disabled: 0, created_at: now };
+    await this.db.insertInto('users').values(row).execute();
+    return toUser(row);
+  }
+
+  async byEmail(email: string): Promise<(User & { passwordHash: string | null; disabled: boolean }) | null> {
+    const r = await this.db.selectFrom('users').selectAll().where('email', '=', email.toLowerCase()).executeTakeFirst();
+    return r ? { ...toUser(r), passwordHash: r.password_hash, disabled: r.disabled === 1 } : null;
+  }
+
+  async byId(id: string): Promise<User | null> {
+    const r = await this.db.selectFrom('users').selectAll().where('id', '=', id).where('disabled', '=', 0).executeTakeFirst();
+    return r ? toUser(r) : null;
+  }
+
+  /** Creates a token and returns its secret: the only time the secret exists outside the caller. */
+  async createToken(userId: string, label: string, now: string): Promise<string> {
+    const secret = `unf_${newSecret()}`;
+    await this.db
+      .insertInto('tokens')
+      .values({ id: newId(), user_id: userId, label, token_hash: hashToken(secret), created_at: now, last_used_at: null, revoked_at: null })
+      .execute();
+    return secret;
+  }
+
+  /** The user a live token acts as, or null (unknown, revoked, or user disabled). */
+  async userForToken(secret: string): Promise<{ user: User; tokenId: string; lastUsedAt: string | null } | null> {
+    const r = await this.db
+      .selectFrom('tokens')
+      .innerJoin('users', 'users.id', 'tokens.user_id')
+      .select(['users.id', 'users.email', 'users.name', 'users.role', 'tokens.id as tokenId', 'tokens.last_used_at'])
+      .where('tokens.token_hash', '=', hashToken(secret))
+      .where('tokens.revoked_at', 'is', null)
+      .where('users.disabled', '=', 0)
+      .executeTakeFirst();
+    return r ? { user: toUser(r), tokenId: r.tokenId, lastUsedAt: r.last_used_at } : null;
+  }
+
+  async touchToken(tokenId: string, now: string): Promise<void> {
+    await this.db.updateTable('tokens').set({ last_used_at: now }).where('id', '=', tokenId).execute();
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * The Kysely table types. Times are ISO 8601 strings in UTC on both databases (they
+ * sort as text, and the same value round-trips through SQLite and PostgreSQL);
+ * booleans are 0/1 integers for the same reason.
+ */
+import type { Generated } from 'kysely';
+
+export interface LiveblogTable {
+  id: string;
+  slug: string;
+  title: string;
+  lead: string;
+  description: string;
+  status: 'draft' | 'live' | 'ended';
+  language: string;
+  started_at: string | null;
+  ended_at: string | null;
+  audio_stream_url: string | null;
+  comments_mode: 'open' | 'premoderated' | 'closed';
+  /** The change cursor: bumped inside every writing transaction of this live blog. */
+  cursor: number;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface EntryTable {
+  id: string;
+  liveblog_id: string;
+  headline: string | null;
+  body: string;
+  html: string;
+  key_event: number;
+  pinned: number;
+  status: 'published' | 'draft' | 'submitted';
+  author_id: string;
+  published_at: string;
+  created_at: string;
+  updated_at: string;
+  revision: number;
+}
+
+export interface EntryRevisionTable {
+  entry_id: string;
+  revision: number;
+  headline: string | null;
+  body: string;
+  html: string;
+  edited_by: string;
+  edited_at: string;
+}
+
+export interface ChangeTable {
+  liveblog_id: string;
+  cursor: number;
+  event: string;
+  /** The SSE data line, JSON, serialized once at write time. */
+  payload: string;
+  created_at: string;
+}
+
+export interface IdempotencyTable {
+  user_id: string;
+  key: string;
+  request_hash: string;
+  status_code: number;
+  response: string;
+  created_at: string;
+}
+
+export interface UserTable {
+  id: string;
+  email: string;
+  name: string;
+  role: 'admin' | 'editor' | 'contributor' | 'moderator' | 'reader';
+  password_hash: string | null;
+  disabled: number;
+  created_at: string;
+}
+
+export interface TokenTable {
+  id: string;
+  user_id: string;
+  label: string;
+  token_hash: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface Database {
+  liveblogs: LiveblogTable;
+  entries: EntryTable;
+  entry_revisions: EntryRevisionTable;
+  changes: ChangeTable;
+  idempotency_keys: IdempotencyTable;
+  users: UserTable;
+  tokens: TokenTable;
+}
+
+export type { Generated };

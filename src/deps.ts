@@ -1,0 +1,14 @@
+/** Everything the app needs from outside, as one typed object (built in server.ts or by tests). */
+import type { Config } from './config.ts';
+import type { Db } from './db/connect.ts';
+import type { Bus } from './live/bus.ts';
+import type { Presence } from './live/presence.ts';
+import type { Clock } from './time.ts';
+
+export interface Deps {
+  config: Config;
+  db: Db;
+  bus: Bus;
+  presence: Presence;
+  clock: Clock;
+}

@@ -1,0 +1,55 @@
+/** SQL for entries and their revisions. Portable Kysely only. */
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database, EntryTable } from '../db/schema.ts';
+import type { EntryRow } from './entry-view.ts';
+
+type Q = Kysely<Database> | Transaction<Database>;
+
+const withAuthor = (db: Q) =>
+  db
+    .selectFrom('entries')
+    .innerJoin('users', 'users.id', 'entries.author_id')
+    .selectAll('entries')
+    .select('users.name as author_name');
+
+export const entryStore = {
+  byId: (db: Q, liveblogId: string, id: string): Promise<EntryRow | undefined> =>
+    withAuthor(db).where('entries.id', '=', id).where('entries.liveblog_id', '=', liveblogId).executeTakeFirst(),
+
+  /** Any entry by id, for short links. */
+  find: (db: Q, id: string) => db.selectFrom('entries').select(['id', 'liveblog_id', 'status']).where('id', '=', id).executeTakeFirst(),
+
+  /** Published entries newest first, strictly before the (publishedAt, id) pair when given. */
+  page(db: Q, liveblogId: string, limit: number, before?: { publishedAt: string; id: string }): Promise<EntryRow[]> {
+    let q = withAuthor(db).where('entries.liveblog_id', '=', liveblogId).where('entries.status', '=', 'published');
+    if (before) {
+      q = q.where((eb) =>
+        eb.or([
+          eb('entries.published_at', '<', before.publishedAt),
+          eb.and([eb('entries.published_at', '=', before.publishedAt), eb('entries.id', '<', before.id)]),
+        ]),
+      );
+    }
+    return q.orderBy('entries.published_at', 'desc').orderBy('entries.id', 'desc').limit(limit).execute();
+  },
+
+  insert: (db: Q, row: EntryTable) => db.insertInto('entries').values(row).execute(),
+
+  /** Applies `patch` only if the entry is still at `revision`; false when someone else got there first. */
+  async updateAtRevision(db: Q, id: string, revision: number, patch: Partial<EntryTable>): Promise<boolean> {
+    const r = await db
+      .updateTable('entries')
+      .set({ ...patch, revision: sql`revision + 1` })
+      .where('id', '=', id)
+      .where('revision', '=', revision)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  },
+
+  saveRevision: (db: Q, r: Database['entry_revisions']) => db.insertInto('entry_revisions').values(r).execute(),
+
+  async remove(db: Q, id: string): Promise<void> {
+    await db.deleteFrom('entry_revisions').where('entry_id', '=', id).execute();
+    await db.deleteFrom('entries').where('id', '=', id).execute();
+  },
+};

@@ -1,0 +1,81 @@
+/**
+ * The change log: every change of a live blog, in cursor order. It is written in the
+ * same transaction as the change itself, so a committed change is always replayable.
+ */
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from '../db/schema.ts';
+
+export type ChangeEvent =
+  | 'entry.published'
+  | 'entry.updated'
+  | 'entry.deleted'
+  | 'comment.published'
+  | 'comment.removed'
+  | 'liveblog.updated';
+
+export interface Change {
+  liveblogId: string;
+  cursor: number;
+  event: ChangeEvent;
+  /** The SSE data line (one line of JSON), serialized once. */
+  payload: string;
+}
+
+/**
+ * Takes the live blog's next cursor and logs the change. The UPDATE locks the live
+ * blog's row until commit, so concurrent writers to one live blog queue here and the
+ * cursor order is the commit order, on SQLite and on PostgreSQL alike.
+ */
+export async function appendChange(
+  trx: Transaction<Database>,
+  liveblogId: string,
+  event: ChangeEvent,
+  data: unknown,
+  now: string,
+): Promise<Change> {
+  const row = await trx
+    .updateTable('liveblogs')
+    .set({ cursor: sql`cursor + 1` })
+    .where('id', '=', liveblogId)
+    .returning('cursor')
+    .executeTakeFirstOrThrow();
+  const payload = JSON.stringify(data);
+  await trx
+    .insertInto('changes')
+    .values({ liveblog_id: liveblogId, cursor: Number(row.cursor), event, payload, created_at: now })
+    .execute();
+  return { liveblogId, cursor: Number(row.cursor), event, payload };
+}
+
+/** Changes after `after`, oldest first, at most `limit`. */
+export async function changesAfter(
+  db: Kysely<Database>,
+  liveblogId: string,
+  after: number,
+  limit: number,
+): Promise<Change[]> {
+  const rows = await db
+    .selectFrom('changes')
+    .select(['cursor', 'event', 'payload'])
+    .where('liveblog_id', '=', liveblogId)
+    .where('cursor', '>', after)
+    .orderBy('cursor', 'asc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ liveblogId, cursor: Number(r.cursor), event: r.event as ChangeEvent, payload: r.payload }));
+}
+
+/** The oldest cursor still in the log (0 when empty) and the live blog's current cursor. */
+export async function cursorBounds(
+  db: Kysely<Database>,
+  liveblogId: string,
+): Promise<{ oldest: number; current: number } | null> {
+  const lb = await db.selectFrom('liveblogs').select('cursor').where('id', '=', liveblogId).executeTakeFirst();
+  if (!lb) return null;
+  const min = await db
+    .selectFrom('changes')
+    .select((eb) => eb.fn.min('cursor').as('oldest'))
+    .where('liveblog_id', '=', liveblogId)
+    .executeTakeFirst();
+  return { oldest: Number(min?.oldest ?? 0), current: Number(lb.cursor) };
+}

@@ -1,0 +1,300 @@
+/**
+ * The stream hub of one node: for each live blog with readers here, it puts the changes
+ * from the bus in cursor order (filling gaps from the change log), builds each SSE frame
+ * once, and writes that same Buffer to every reader. A reader that does not keep up is
+ * dropped, never awaited: it reconnects and replays what it missed.
+ */
+import type { ServerResponse } from 'node:http';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import type { Bus } from './bus.ts';
+import { changesAfter, cursorBounds, type Change } from './change-log.ts';
+import { HEARTBEAT, retryFrame, sseFrame } from './sse.ts';
+import type { Presence } from './presence.ts';
+
+export interface HubOptions {
+  db: Kysely<Database>;
+  bus: Bus;
+  presence: Presence;
+  heartbeatMs: number;
+  maxBuffer: number;
+  resyncMs: number;
+  /** How often reader counts are broadcast (only when they changed). */
+  presenceMs?: number;
+  ringSize?: number;
+  log?: { warn(obj: unknown, msg?: string): void };
+}
+
+interface Reader {
+  res: ServerResponse;
+  /** Highest cursor this reader has been sent; frames at or below it are skipped. */
+  pos: number;
+  /** While the reader replays from the change log, live frames wait here. */
+  pending: { cursor: number; frame: Buffer }[] | null;
+}
+
+interface Channel {
+  id: string;
+  last: number;
+  ready: Promise<void>;
+  isReady: boolean;
+  early: Change[];
+  readers: Set<Reader>;
+  ring: { cursor: number; frame: Buffer }[];
+  held: Map<number, Change>;
+  filling: boolean;
+  lastPresence: number;
+  idleSince: number;
+}
+
+const RESET = sseFrame({ event: 'reset', data: '{}' });
+const REPLAY_PAGE = 500;
+const IDLE_CHANNEL_MS = 60_000;
+
+export class Hub {
+  private channels = new Map<string, Channel>();
+  private timers: NodeJS.Timeout[] = [];
+  private readonly ringSize: number;
+  private closed = false;
+
+  constructor(private readonly o: HubOptions) {
+    this.ringSize = o.ringSize ?? 512;
+    o.bus.subscribe((c) => this.onChange(c));
+    o.bus.onResume(() => this.resyncAll());
+    this.timers.push(setInterval(() => this.heartbeat(), o.heartbeatMs));
+    this.timers.push(setInterval(() => this.resyncAll(), o.resyncMs));
+    this.timers.push(setInterval(() => void this.broadcastPresence(), o.presenceMs ?? 5_000));
+    for (const t of this.timers) t.unref();
+  }
+
+  /** Number of readers connected to this node (all live blogs). */
+  get readerCount(): number {
+    let n = 0;
+    for (const ch of this.channels.values()) n += ch.readers.size;
+    return n;
+  }
+
+  /** Readers of one live blog on this node. */
+  localReaders(liveblogId: string): number {
+    return this.channels.get(liveblogId)?.readers.size ?? 0;
+  }
+
+  /**
+   * Attaches a response (headers not yet sent) as a reader. With `lastEventId` it first
+   * receives every change after that cursor, in order, exactly once; then the live ones.
+   */
+  async addReader(liveblogId: string, res: ServerResponse, lastEventId: number | null): Promise<void> {
+    const ch = this.channel(liveblogId);
+    await ch.ready;
+    if (this.closed || res.destroyed) return;
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    res.write(retryFrame(2000));
+    const reader: Reader = { res, pos: lastEventId ?? ch.last, pending: null };
+    res.on('close', () => this.removeReader(ch, reader));
+    ch.readers.add(reader);
+    ch.idleSince = 0;
+    this.sendPresenceTo(ch, reader);
+    if (reader.pos >= ch.last) {
+      // A reader ahead of this node (it came from a faster one) just waits for the bus.
+      if (reader.pos > ch.last) await this.checkAhead(ch, reader);
+      return;
+    }
+    const ringStart = ch.ring.length ? ch.ring[0].cursor : Infinity;
+    if (reader.pos + 1 >= ringStart) {
+      // Most reconnects are recent: replay from memory, synchronously, so nothing interleaves.
+      for (const f of ch.ring) if (f.cursor > reader.pos) res.write(f.frame);
+      reader.pos = ch.last;
+      return;
+    }
+    reader.pending = [];
+    await this.replayFromLog(ch, reader);
+  }
+
+  private async checkAhead(ch: Channel, reader: Reader): Promise<void> {
+    const bounds = await cursorBounds(this.o.db, ch.id).catch(() => null);
+    if (bounds && reader.pos > bounds.current) this.reset(ch, reader);
+  }
+
+  private async replayFromLog(ch: Channel, reader: Reader): Promise<void> {
+    const { res } = reader;
+    try {
+      const bounds = await cursorBounds(this.o.db, ch.id);
+      if (!bounds || reader.pos > bounds.current || (bounds.oldest > 0 && reader.pos < bounds.oldest - 1)) {
+        return this.reset(ch, reader);
+      }
+      for (;;) {
+        const page = await changesAfter(this.o.db, ch.id, reader.pos, REPLAY_PAGE);
+        for (const c of page) {
+          if (res.destroyed) return;
+          const ok = res.write(sseFrame({ id: c.cursor, event: c.event, data: c.payload }));
+          reader.pos = c.cursor;
+          if (!ok) await new Promise((r) => res.once('drain', r));
+        }
+        if (page.length < REPLAY_PAGE) break;
+      }
+      for (const p of reader.pending ?? []) {
+        if (p.cursor > reader.pos) {
+          res.write(p.frame);
+          reader.pos = p.cursor;
+        }
+      }
+      reader.pending = null;
+    } catch (err) {
+      this.o.log?.warn({ err, liveblogId: ch.id }, 'replay failed; dropping reader so it retries');
+      res.destroy();
+    }
+  }
+
+  private reset(ch: Channel, reader: Reader): void {
+    reader.res.end(RESET);
+    this.removeReader(ch, reader);
+  }
+
+  private channel(id: string): Channel {
+    let ch = this.channels.get(id);
+    if (ch) return ch;
+    const created: Channel = {
+      id,
+      last: 0,
+      isReady: false,
+      ready: Promise.resolve(),
+      early: [],
+      readers: new Set(),
+      ring: [],
+      held: new Map(),
+      filling: false,
+      lastPresence: -1,
+      idleSince: 0,
+    };
+    // Changes that arrive while we read the starting cursor are kept in `early`, then sorted in.
+    created.ready = (async () => {
+      const bounds = await cursorBounds(this.o.db, id);
+      created.last = bounds?.current ?? 0;
+      created.isReady = true;
+      for (const c of created.early) this.accept(created, c);
+      created.early = [];
+    })();
+    created.ready.catch(() => this.channels.delete(id));
+    this.channels.set(id, created);
+    return created;
+  }
+
+  private onChange(c: Change): void {
+    const ch = this.channels.get(c.liveblogId);
+    if (!ch) return;
+    if (!ch.isReady) ch.early.push(c);
+    else this.accept(ch, c);
+  }
+
+  private accept(ch: Channel, c: Change): void {
+    if (c.cursor <= ch.last) return;
+    if (c.cursor !== ch.last + 1) {
+      // Another node committed an earlier cursor that has not reached us yet: hold this
+      // one and fetch the gap from the change log, so readers never see N+1 before N.
+      ch.held.set(c.cursor, c);
+      void this.fill(ch);
+      return;
+    }
+    this.deliver(ch, c);
+    let next: Change | undefined;
+    while ((next = ch.held.get(ch.last + 1))) {
+      ch.held.delete(next.cursor);
+      this.deliver(ch, next);
+    }
+    for (const k of ch.held.keys()) if (k <= ch.last) ch.held.delete(k);
+  }
+
+  private deliver(ch: Channel, c: Change): void {
+    const frame = sseFrame({ id: c.cursor, event: c.event, data: c.payload });
+    ch.last = c.cursor;
+    ch.ring.push({ cursor: c.cursor, frame });
+    if (ch.ring.length > this.ringSize) ch.ring.shift();
+    const max = this.o.maxBuffer;
+    for (const r of ch.readers) {
+      if (r.pending) {
+        r.pending.push({ cursor: c.cursor, frame });
+        if (r.pending.length > 10_000) r.res.destroy();
+      } else if (c.cursor > r.pos) {
+        if (r.res.writableLength > max) {
+          r.res.destroy(); // too slow: it will reconnect with Last-Event-ID and replay
+        } else {
+          r.res.write(frame);
+          r.pos = c.cursor;
+        }
+      }
+    }
+  }
+
+  /** Reads the change log after the last delivered cursor and delivers what it finds. */
+  private async fill(ch: Channel): Promise<void> {
+    if (ch.filling || !ch.isReady) return;
+    ch.filling = true;
+    try {
+      for (;;) {
+        const page = await changesAfter(this.o.db, ch.id, ch.last, REPLAY_PAGE);
+        for (const c of page) this.accept(ch, c);
+        if (page.length < REPLAY_PAGE) break;
+      }
+    } catch (err) {
+      this.o.log?.warn({ err, liveblogId: ch.id }, 'change log unreachable; will retry');
+    } finally {
+      ch.filling = false;
+    }
+  }
+
+  /** Catches every channel up from the change log (after a bus outage, and periodically). */
+  resyncAll(): void {
+    const now = Date.now();
+    for (const ch of this.channels.values()) {
+      if (ch.readers.size === 0 && ch.idleSince && now - ch.idleSince > IDLE_CHANNEL_MS) {
+        this.channels.delete(ch.id);
+        continue;
+      }
+      void this.fill(ch);
+    }
+  }
+
+  private removeReader(ch: Channel, reader: Reader): void {
+    if (ch.readers.delete(reader) && ch.readers.size === 0) ch.idleSince = Date.now();
+  }
+
+  private heartbeat(): void {
+    for (const ch of this.channels.values()) {
+      for (const r of ch.readers) if (r.res.writableLength <= this.o.maxBuffer) r.res.write(HEARTBEAT);
+    }
+  }
+
+  private presenceFrame(n: number): Buffer {
+    return sseFrame({ event: 'presence', data: `{"readers":${n}}` });
+  }
+
+  private sendPresenceTo(ch: Channel, reader: Reader): void {
+    reader.res.write(this.presenceFrame(Math.max(ch.lastPresence, ch.readers.size)));
+  }
+
+  private async broadcastPresence(): Promise<void> {
+    for (const ch of this.channels.values()) {
+      const total = await this.o.presence.total(ch.id, ch.readers.size).catch(() => ch.readers.size);
+      if (total === ch.lastPresence || ch.readers.size === 0) continue;
+      ch.lastPresence = total;
+      const frame = this.presenceFrame(total);
+      for (const r of ch.readers) if (!r.pending && r.res.writableLength <= this.o.maxBuffer) r.res.write(frame);
+    }
+  }
+
+  /** Ends every stream (clients reconnect elsewhere) and stops the timers. */
+  close(): void {
+    this.closed = true;
+    for (const t of this.timers) clearInterval(t);
+    for (const ch of this.channels.values()) {
+      for (const r of ch.readers) r.res.end();
+      ch.readers.clear();
+    }
+    this.channels.clear();
+  }
+}

@@ -1,0 +1,44 @@
+/** GET /api/v1/liveblogs/{id}/stream: the live stream (API.md "The live stream"). */
+import type { FastifyInstance } from 'fastify';
+import { idParam } from '../http/schemas.ts';
+import { invalid, unavailable } from '../errors.ts';
+import type { LiveblogService } from '../liveblogs/liveblog-service.ts';
+import type { Hub } from './hub.ts';
+
+function parseCursor(raw: unknown): number | null {
+  if (raw === undefined || raw === '') return null;
+  if (typeof raw !== 'string' || !/^\d{1,15}$/.test(raw)) {
+    throw invalid('Last-Event-ID must be a cursor this stream gave out (a whole number).', [
+      { path: '/headers/last-event-id', message: 'not a whole number' },
+    ]);
+  }
+  return Number(raw);
+}
+
+export function streamRoutes(app: FastifyInstance, liveblogs: LiveblogService, hub: Hub): void {
+  app.get<{ Params: { id: string }; Querystring: { lastEventId?: string } }>(
+    '/api/v1/liveblogs/:id/stream',
+    {
+      schema: {
+        params: { type: 'object', properties: { id: idParam } },
+        querystring: { type: 'object', properties: { lastEventId: { type: 'string', maxLength: 20 } } },
+      },
+    },
+    async (req, reply) => {
+      // The header wins: EventSource sends it on its own reconnects, newer than the URL's.
+      const cursor = parseCursor(req.headers['last-event-id'] ?? req.query.lastEventId);
+      const lb = await liveblogs.get(req.params.id, req.user);
+      reply.hijack();
+      try {
+        await hub.addReader(lb.id, reply.raw, cursor);
+      } catch (err) {
+        req.log.warn({ err }, 'stream could not start');
+        if (!reply.raw.headersSent) {
+          const e = unavailable('The live stream is unavailable for a moment; retry.');
+          reply.raw.writeHead(503, { 'content-type': 'application/problem+json', 'retry-after': '2' });
+          reply.raw.end(JSON.stringify({ type: 'about:blank', title: e.title, status: 503, detail: e.message }));
+        } else reply.raw.destroy();
+      }
+    },
+  );
+}

@@ -1,0 +1,122 @@
+/** The rules for live blogs: who sees drafts, slugs, status changes; every change is logged for the stream. */
+import type { Deps } from '../deps.ts';
+import type { LiveblogTable } from '../db/schema.ts';
+import { conflict, notFound } from '../errors.ts';
+import { newId } from '../ids.ts';
+import { appendChange, type Change } from '../live/change-log.ts';
+import { can, requireCapability, type User } from '../auth/roles.ts';
+import { iso } from '../time.ts';
+import { liveblogStore } from './liveblog-store.ts';
+import { slugify } from './slug.ts';
+import { toLiveblog, type Liveblog } from './liveblog-view.ts';
+
+export interface LiveblogInput {
+  title?: string;
+  lead?: string;
+  description?: string;
+  status?: LiveblogTable['status'];
+  slug?: string;
+  language?: string;
+  audioStreamUrl?: string | null;
+  commentsMode?: LiveblogTable['comments_mode'];
+}
+
+export class LiveblogService {
+  constructor(private readonly d: Deps) {}
+
+  private view = (r: LiveblogTable) => toLiveblog(r, this.d.config.publicUrl);
+
+  /** A live blog the viewer may see, or 404 (drafts are invisible to the public). */
+  async get(id: string, viewer: User | null): Promise<LiveblogTable> {
+    const r = await liveblogStore.byId(this.d.db.kysely, id);
+    if (!r || (r.status === 'draft' && !can(viewer, 'liveblogs:drafts'))) throw notFound('This live blog');
+    return r;
+  }
+
+  async getBySlug(slug: string, viewer: User | null): Promise<LiveblogTable> {
+    const r = await liveblogStore.bySlug(this.d.db.kysely, slug);
+    if (!r || (r.status === 'draft' && !can(viewer, 'liveblogs:drafts'))) throw notFound('This live blog');
+    return r;
+  }
+
+  async read(id: string, viewer: User | null): Promise<Liveblog> {
+    return this.view(await this.get(id, viewer));
+  }
+
+  async list(viewer: User | null, status?: LiveblogTable['status'], limit = 50): Promise<Liveblog[]> {
+    const visible: LiveblogTable['status'][] = can(viewer, 'liveblogs:drafts') ? ['draft', 'live', 'ended'] : ['live', 'ended'];
+    const statuses = status ? visible.filter((s) => s === status) : visible;
+    if (statuses.length === 0) return [];
+    return (await liveblogStore.list(this.d.db.kysely, statuses, limit)).map(this.view);
+  }
+
+  async create(user: User, input: LiveblogInput & { title: string }, at?: Date): Promise<Liveblog> {
+    requireCapability(user, 'liveblogs:write');
+    const now = iso(at ?? this.d.clock());
+    const db = this.d.db.kysely;
+    const base = input.slug ?? slugify(input.title);
+    let slug = base;
+    if (input.slug !== undefined) {
+      if (await liveblogStore.slugTaken(db, slug)) throw conflict(`The slug "${slug}" is already used by another live blog.`);
+    } else {
+      for (let n = 2; await liveblogStore.slugTaken(db, slug); n++) slug = `${base}-${n}`;
+    }
+    const status = input.status ?? 'draft';
+    const row: LiveblogTable = {
+      id: newId(),
+      slug,
+      title: input.title,
+      lead: input.lead ?? '',
+      description: input.description ?? '',
+      status,
+      language: input.language ?? 'en',
+      started_at: status === 'draft' ? null : now,
+      ended_at: status === 'ended' ? now : null,
+      audio_stream_url: input.audioStreamUrl ?? null,
+      comments_mode: input.commentsMode ?? 'open',
+      cursor: 0,
+      created_by: user.id,
+      created_at: now,
+      updated_at: now,
+    };
+    await liveblogStore.insert(db, row);
+    return this.view(row);
+  }
+
+  async update(user: User, id: string, input: LiveblogInput): Promise<Liveblog> {
+    requireCapability(user, 'liveblogs:write');
+    const now = iso(this.d.clock());
+    const { result, change } = await this.d.db.kysely.transaction().execute(async (trx) => {
+      const cur = await liveblogStore.byId(trx, id);
+      if (!cur) throw notFound('This live blog');
+      if (input.slug !== undefined && input.slug !== cur.slug && (await liveblogStore.slugTaken(trx, input.slug, id))) {
+        throw conflict(`The slug "${input.slug}" is already used by another live blog.`);
+      }
+      const patch: Partial<LiveblogTable> = { updated_at: now };
+      if (input.title !== undefined) patch.title = input.title;
+      if (input.lead !== undefined) patch.lead = input.lead;
+      if (input.description !== undefined) patch.description = input.description;
+      if (input.slug !== undefined) patch.slug = input.slug;
+      if (input.language !== undefined) patch.language = input.language;
+      if (input.audioStreamUrl !== undefined) patch.audio_stream_url = input.audioStreamUrl;
+      if (input.commentsMode !== undefined) patch.comments_mode = input.commentsMode;
+      if (input.status !== undefined && input.status !== cur.status) {
+        patch.status = input.status;
+        if (input.status !== 'draft' && !cur.started_at) patch.started_at = now;
+        patch.ended_at = input.status === 'ended' ? now : null;
+      }
+      await liveblogStore.update(trx, id, patch);
+      const next = { ...cur, ...patch };
+      const change = await appendChange(trx, id, 'liveblog.updated', { liveblog: this.view(next) }, now);
+      next.cursor = change.cursor;
+      return { result: this.view(next), change };
+    });
+    await this.publish(change);
+    return result;
+  }
+
+  /** After commit: a lost publish is not lost data, the hubs' resync reads it from the log. */
+  private async publish(change: Change): Promise<void> {
+    await this.d.bus.publish(change).catch(() => {});
+  }
+}

@@ -1,0 +1,33 @@
+/** SQL for live blogs. Portable Kysely only: runs on SQLite and PostgreSQL. */
+import type { Kysely, Transaction } from 'kysely';
+import type { Database, LiveblogTable } from '../db/schema.ts';
+
+type Q = Kysely<Database> | Transaction<Database>;
+
+export const liveblogStore = {
+  byId: (db: Q, id: string) => db.selectFrom('liveblogs').selectAll().where('id', '=', id).executeTakeFirst(),
+
+  bySlug: (db: Q, slug: string) => db.selectFrom('liveblogs').selectAll().where('slug', '=', slug).executeTakeFirst(),
+
+  async slugTaken(db: Q, slug: string, exceptId?: string): Promise<boolean> {
+    let q = db.selectFrom('liveblogs').select('id').where('slug', '=', slug);
+    if (exceptId) q = q.where('id', '!=', exceptId);
+    return (await q.executeTakeFirst()) !== undefined;
+  },
+
+  insert: (db: Q, row: LiveblogTable) => db.insertInto('liveblogs').values(row).execute(),
+
+  update: (db: Q, id: string, patch: Partial<LiveblogTable>) =>
+    db.updateTable('liveblogs').set(patch).where('id', '=', id).execute(),
+
+  /** Newest first. `statuses` filters; drafts are passed only for staff. */
+  list: (db: Q, statuses: LiveblogTable['status'][], limit: number) =>
+    db
+      .selectFrom('liveblogs')
+      .selectAll()
+      .where('status', 'in', statuses)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute(),
+};

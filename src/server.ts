@@ -1,0 +1,41 @@
+/** Listens, loads start-up data, and shuts down gracefully on SIGTERM/SIGINT. */
+import type { Config } from './config.ts';
+import { buildApp } from './app.ts';
+import { openDeps } from './runtime.ts';
+import { ensureAdmin, ensureDemo } from './bootstrap.ts';
+
+export async function serve(config: Config): Promise<void> {
+  const deps = await openDeps(config);
+  const { app, services, state } = await buildApp(deps, {
+    logger: { level: config.logLevel, base: { node: config.nodeId } },
+  });
+  if (await ensureAdmin(deps, services)) app.log.info({ email: config.adminEmail }, 'created the first admin');
+  const demo = await ensureDemo(deps, services);
+  if (demo) {
+    app.log.info(
+      { slug: demo.slug, imported: demo.imported, skipped: demo.skipped },
+      `demo live blog loaded: ${demo.imported} entries; skipped ${demo.skipped.length} without text (${demo.skipped.map((s) => s.time).join(', ')})`,
+    );
+  }
+  await app.listen({ port: config.port, host: config.host });
+  app.log.info(`Unfold is serving ${config.publicUrl}${demo ? `/live/${demo.slug}` : '/'}`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    state.shuttingDown = true;
+    app.log.info({ signal }, 'shutting down: finishing in-flight requests');
+    // app.close() stops accepting, ends the streams (preClose), waits for in-flight writes.
+    const force = setTimeout(() => process.exit(1), 10_000).unref();
+    try {
+      await app.close();
+      await deps.close();
+    } finally {
+      clearTimeout(force);
+      process.exit(0);
+    }
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
