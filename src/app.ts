@@ -7,6 +7,12 @@ import type { Deps } from './deps.ts';
 import { registerErrorHandler } from './http/error-handler.ts';
 import { registerAuth } from './auth/auth-plugin.ts';
 import { UserStore } from './auth/user-store.ts';
+import { SessionStore } from './auth/session-store.ts';
+import { sessionRoutes } from './auth/session-routes.ts';
+import { tokenRoutes } from './auth/token-routes.ts';
+import { MemoryRateLimiter, type RateLimiter } from './auth/sign-in-limiter.ts';
+import { userRoutes } from './users/user-routes.ts';
+import { deskRoutes } from './desk/desk-routes.ts';
 import { LiveblogService } from './liveblogs/liveblog-service.ts';
 import { liveblogRoutes } from './liveblogs/liveblog-routes.ts';
 import { EntryService } from './entries/entry-service.ts';
@@ -19,6 +25,7 @@ import { readerRoutes } from './reader/reader-routes.ts';
 
 export interface Services {
   users: UserStore;
+  sessions: SessionStore;
   liveblogs: LiveblogService;
   entries: EntryService;
   hub: Hub;
@@ -43,6 +50,9 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
   });
   const state = { shuttingDown: false };
   const users = new UserStore(deps.db.kysely);
+  const sessions = new SessionStore(deps.db.kysely);
+  // A shared limiter (several nodes) comes in deps; one node counts in memory.
+  const limiter = (deps as Deps & { signInLimiter?: RateLimiter }).signInLimiter ?? new MemoryRateLimiter();
   const liveblogs = new LiveblogService(deps);
   const entries = new EntryService(deps);
   const hub = new Hub({
@@ -55,21 +65,27 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
     log: app.log,
   });
 
+  // The API speaks JSON: any other body is 415, not a string that fails validation.
+  app.removeContentTypeParser('text/plain');
   registerErrorHandler(app);
-  registerAuth(app, users, deps.clock);
+  await registerAuth(app, users, sessions, deps.clock);
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
   // Streams never end on their own: close them first so clients reconnect to another node.
   app.addHook('preClose', async () => hub.close());
 
+  sessionRoutes(app, { users, sessions, limiter, clock: deps.clock, publicUrl: deps.config.publicUrl });
+  tokenRoutes(app, users, deps.clock);
+  userRoutes(app, { users, sessions, clock: deps.clock });
   liveblogRoutes(app, liveblogs);
   entryRoutes(app, entries);
   streamRoutes(app, liveblogs, hub);
   linkRoutes(app, deps);
   opsRoutes(app, deps.db, state);
   await readerRoutes(app, { deps, liveblogs, entries });
+  deskRoutes(app);
 
-  const services: Services = { users, liveblogs, entries, hub };
+  const services: Services = { users, sessions, liveblogs, entries, hub };
   return { app, services, state };
 }

@@ -49,7 +49,8 @@ export function looksLikeHeadline(p: string): boolean {
 const cleanTitle = (t: string) => t.replace(/\s*\((VIDEO|PHOTO|PHOTOS|AUDIO|LIVE|UPDATED)\)\s*$/i, '').trim();
 
 export function parseLivePage(text: string): ParsedPage {
-  const lines = text.split(/\r\n|\r|\n/).map((l) => l.trim());
+  // Copied pages carry no-break spaces between ordinary words; they only hurt wrapping on phones.
+  const lines = text.split(/\r\n|\r|\n/).map((l) => l.replace(/\u00a0/g, ' ').trim());
   let i = lines.findIndex((l) => l !== '');
   const { date, zone } = headerDate(lines[i] ?? '');
   if (date) i++;
