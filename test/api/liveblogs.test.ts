@@ -103,3 +103,13 @@ test('unknown routes answer problem+json 404; ops endpoints answer', async () =>
   assert.equal((await t.app.inject('/healthz')).json().status, 'ok');
   assert.equal((await t.app.inject('/readyz')).json().status, 'ready');
 });
+
+test('/api/openapi.json describes the routes; /metrics speaks Prometheus', async () => {
+  const doc = (await t.app.inject('/api/openapi.json')).json();
+  assert.equal(doc.openapi.slice(0, 2), '3.');
+  assert.ok(doc.paths['/api/v1/liveblogs/{id}/entries'].post);
+  const m = await t.app.inject('/metrics');
+  assert.equal(m.statusCode, 200);
+  assert.match(m.body, /unfold_stream_readers \d+/);
+  assert.match(m.body, /unfold_http_request_duration_seconds_count\{method="GET",route="\/api\/openapi.json",status="200"\} 1/);
+});

@@ -1,0 +1,41 @@
+/**
+ * /metrics for Prometheus: process figures, HTTP requests by route and status, stream
+ * readers on this node, and changes received from the bus. One registry per app, so
+ * tests that build several apps do not collide.
+ */
+import type { FastifyInstance } from 'fastify';
+import { Registry, Counter, Gauge, Histogram, collectDefaultMetrics } from 'prom-client';
+import type { Hub } from '../live/hub.ts';
+import type { Bus } from '../live/bus.ts';
+
+export function registerMetrics(app: FastifyInstance, hub: Hub, bus: Bus): void {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const requests = new Histogram({
+    name: 'unfold_http_request_duration_seconds',
+    help: 'HTTP requests by route and status',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'unfold_stream_readers',
+    help: 'Readers connected to live streams on this node',
+    registers: [registry],
+    collect() {
+      this.set(hub.readerCount);
+    },
+  });
+  const changes = new Counter({ name: 'unfold_changes_total', help: 'Changes received from the bus, by event', labelNames: ['event'], registers: [registry] });
+  bus.subscribe((c) => changes.inc({ event: c.event }));
+
+  app.addHook('onResponse', async (req, reply) => {
+    // The route pattern, not the URL: ids in URLs would make one series per entry.
+    const route = req.routeOptions.url ?? 'unmatched';
+    requests.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
+  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+    reply.type(registry.contentType);
+    return registry.metrics();
+  });
+}
