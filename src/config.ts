@@ -34,6 +34,10 @@ export interface Config {
   /** PostgreSQL pool size (PG_POOL_MAX) and statement timeout in ms (PG_STATEMENT_TIMEOUT_MS). */
   readonly pgPoolMax: number;
   readonly pgStatementTimeoutMs: number;
+  /** PostgreSQL schema for all tables, created if missing; empty means the server's default (PG_SCHEMA). Tests and side-by-side installs use their own. */
+  readonly pgSchema: string | null;
+  /** Prefix of every Redis key and channel, so installs can share one Redis (REDIS_PREFIX, default "unfold:"). */
+  readonly redisPrefix: string;
   /** Distinguishes nodes in logs and shared presence (UNFOLD_NODE_ID, default host:port). */
   readonly nodeId: string;
 }
@@ -63,6 +67,14 @@ function url(env: Env, name: string, protocols: string[]): string | null {
   if (!protocols.includes(u.protocol)) {
     throw new ConfigError(`${name} must start with ${protocols.map((p) => p + '//').join(' or ')}, got "${u.protocol}//"`);
   }
+  return raw;
+}
+
+function pgSchema(env: Env): string | null {
+  const raw = env.PG_SCHEMA;
+  if (raw === undefined || raw === '') return null;
+  // It goes into search_path and CREATE SCHEMA, so only plain lower-case identifiers.
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(raw)) throw new ConfigError(`PG_SCHEMA must be a lower-case identifier (a-z, 0-9, _), got "${raw}"`);
   return raw;
 }
 
@@ -104,6 +116,8 @@ export function loadConfig(env: Env = process.env): Config {
     resyncMs: int(env, 'UNFOLD_RESYNC_MS', 5_000, 50, 600_000),
     pgPoolMax: int(env, 'PG_POOL_MAX', 10, 1, 1000),
     pgStatementTimeoutMs: int(env, 'PG_STATEMENT_TIMEOUT_MS', 5_000, 100, 600_000),
+    pgSchema: pgSchema(env),
+    redisPrefix: env.REDIS_PREFIX || 'unfold:',
     nodeId: env.UNFOLD_NODE_ID || `${host}:${port}`,
   });
 }

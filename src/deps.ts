@@ -3,6 +3,7 @@ import type { Config } from './config.ts';
 import type { Db } from './db/connect.ts';
 import type { Bus } from './live/bus.ts';
 import type { Presence } from './live/presence.ts';
+import type { RateLimiter } from './ratelimit/rate-limiter.ts';
 import type { Clock } from './time.ts';
 
 export interface Deps {
@@ -11,4 +12,6 @@ export interface Deps {
   bus: Bus;
   presence: Presence;
   clock: Clock;
+  /** Shared across nodes with Redis (runtime.ts); tests may leave it out. */
+  rateLimiter?: RateLimiter;
 }

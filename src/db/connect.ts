@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kysely, SqliteDialect, PostgresDialect, sql } from 'kysely';
+import { Kysely, SqliteDialect, PostgresDialect, sql, type DatabaseIntrospector } from 'kysely';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import type { Database } from './schema.ts';
@@ -63,31 +63,73 @@ function connectSqlite(opts: ConnectOptions): Db {
   };
 }
 
+/**
+ * Kysely's Postgres introspector lists the tables of every schema, so its migrator would
+ * take another schema's `kysely_migration` (tests run side by side in one database) for
+ * ours. This dialect only shows the schema we work in.
+ */
+class OneSchemaPostgresDialect extends PostgresDialect {
+  constructor(config: ConstructorParameters<typeof PostgresDialect>[0], private readonly schema: string) {
+    super(config);
+  }
+  override createIntrospector(db: Kysely<any>): DatabaseIntrospector {
+    const inner = super.createIntrospector(db);
+    const schema = this.schema;
+    return {
+      getSchemas: () => inner.getSchemas(),
+      getTables: async (o) => (await inner.getTables(o)).filter((t) => t.schema === schema),
+      getMetadata: async (o) => ({ tables: (await inner.getMetadata(o)).tables.filter((t) => t.schema === schema) }),
+    };
+  }
+}
+
+/** One line that says what failed and where, without the password. */
+function describePgError(url: string, err: unknown): string {
+  const e = err as { message?: string; code?: string; errors?: { message?: string }[] };
+  // Node reports a refused "localhost" (IPv4 and IPv6) as an AggregateError with an empty message.
+  const why = (e.message || e.errors?.map((x) => x.message).join('; ') || e.code || String(err)).split('\n')[0];
+  let where = 'the DATABASE_URL server';
+  try {
+    const u = new URL(url);
+    where = `${u.hostname}:${u.port || 5432}${u.pathname}`;
+  } catch {
+    // config.ts validated the URL; keep the generic name if pg parses it differently.
+  }
+  return `cannot reach PostgreSQL at ${where}: ${why}`;
+}
+
 async function connectPostgres(url: string, opts: ConnectOptions): Promise<Db> {
-  const schema = opts.pgSchema;
-  if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`bad schema name ${schema}`);
+  const wanted = opts.pgSchema;
+  if (wanted !== undefined && !/^[a-z_][a-z0-9_]*$/.test(wanted)) throw new Error(`bad schema name ${wanted}`);
+  const statementTimeout = opts.pgStatementTimeoutMs ?? 5000;
   const pool = new pg.Pool({
     connectionString: url,
     max: opts.pgPoolMax ?? 10,
-    statement_timeout: opts.pgStatementTimeoutMs ?? 5000,
+    statement_timeout: statementTimeout,
+    // The server enforces statement_timeout; this client-side bound also covers a network
+    // that silently drops packets, so a request never hangs on a dead connection.
+    query_timeout: statementTimeout + 2000,
     connectionTimeoutMillis: 3000,
-    options: schema ? `-c search_path=${schema}` : undefined,
+    idleTimeoutMillis: 30_000,
+    keepAlive: true,
+    options: wanted ? `-c search_path=${wanted}` : undefined,
   });
   // An idle client that loses its server emits 'error' on the pool; without a listener that kills the process.
   pool.on('error', () => {});
+  let schema: string;
   try {
     const client = await pool.connect();
     try {
-      if (schema) await client.query(`create schema if not exists ${schema}`);
+      if (wanted) await createSchema(client, wanted);
+      schema = wanted ?? (await client.query<{ s: string | null }>('select current_schema() as s')).rows[0].s ?? 'public';
     } finally {
       client.release();
     }
   } catch (err) {
     await pool.end().catch(() => {});
-    const u = new URL(url);
-    throw new Error(`cannot reach PostgreSQL at ${u.hostname}:${u.port || 5432}${u.pathname}: ${(err as Error).message}`);
+    throw new Error(describePgError(url, err));
   }
-  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const kysely = new Kysely<Database>({ dialect: new OneSchemaPostgresDialect({ pool }, schema) });
   return {
     kysely,
     dialect: 'postgres',
@@ -96,4 +138,14 @@ async function connectPostgres(url: string, opts: ConnectOptions): Promise<Db> {
     },
     close: () => kysely.destroy(),
   };
+}
+
+/** CREATE SCHEMA IF NOT EXISTS can still fail when several nodes start at once; then it exists. */
+async function createSchema(client: pg.PoolClient, schema: string): Promise<void> {
+  try {
+    await client.query(`create schema if not exists ${schema}`);
+  } catch (err) {
+    const r = await client.query('select 1 from pg_namespace where nspname = $1', [schema]);
+    if (r.rowCount === 0) throw err;
+  }
 }

@@ -4,7 +4,8 @@
  * unknown is logged with the request id and answered as a bare 500.
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { AppError, invalid, notFound, toProblem, tooLarge, unsupportedMedia, type FieldError } from '../errors.ts';
+import { AppError, invalid, notFound, toProblem, tooLarge, unavailable, unsupportedMedia, type FieldError } from '../errors.ts';
+import { isDbUnavailable } from './db-unavailable.ts';
 
 function fromFastify(err: FastifyError): AppError | null {
   if (err.validation) {
@@ -37,7 +38,12 @@ function fromFastify(err: FastifyError): AppError | null {
 
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, req, reply) => {
-    const known = error instanceof AppError ? error : fromFastify(error);
+    const known =
+      error instanceof AppError
+        ? error
+        : isDbUnavailable(error)
+          ? unavailable('The database cannot be reached for a moment; retry.')
+          : fromFastify(error);
     if (!known) {
       req.log.error({ err: error }, 'unexpected error');
       return reply

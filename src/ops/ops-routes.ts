@@ -8,9 +8,14 @@ export function opsRoutes(app: FastifyInstance, db: Db, state: { shuttingDown: b
     if (state.shuttingDown) return reply.code(503).send({ status: 'shutting down' });
     try {
       await db.ping();
-      return { status: 'ready', database: db.dialect };
     } catch {
-      return reply.code(503).send({ status: 'database unreachable', database: db.dialect });
+      // problem+json with Retry-After, like a write that fails for the same reason.
+      return reply
+        .code(503)
+        .type('application/problem+json')
+        .header('retry-after', '2')
+        .send({ type: 'https://unfold.dev/problems/unavailable', title: 'Service unavailable', status: 503, detail: 'The database is unreachable.', database: db.dialect });
     }
+    return { status: 'ready', database: db.dialect };
   });
 }
