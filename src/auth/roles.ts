@@ -18,6 +18,8 @@ export const CAPABILITIES = {
   'liveblogs:drafts': ['editor', 'contributor'],
   'entries:write': ['editor', 'contributor'],
   'entries:publish': ['editor'],
+  'entries:correct': ['editor'],
+  'tokens:own': ['editor', 'contributor', 'moderator'],
   'users:manage': [],
 } as const satisfies Record<string, readonly Role[]>;
 

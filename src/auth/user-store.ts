@@ -40,12 +40,18 @@ export class UserStore {
 
   /** Creates a token and returns its secret: the only time the secret exists outside the caller. */
   async createToken(userId: string, label: string, now: string): Promise<string> {
+    return (await this.issueToken(userId, label, now)).token;
+  }
+
+  /** Like createToken, with the token's id for the API's listing. */
+  async issueToken(userId: string, label: string, now: string): Promise<TokenInfo & { token: string }> {
     const secret = `unf_${newSecret()}`;
+    const id = newId();
     await this.db
       .insertInto('tokens')
-      .values({ id: newId(), user_id: userId, label, token_hash: hashToken(secret), created_at: now, last_used_at: null, revoked_at: null })
+      .values({ id, user_id: userId, label, token_hash: hashToken(secret), created_at: now, last_used_at: null, revoked_at: null })
       .execute();
-    return secret;
+    return { id, label, createdAt: now, lastUsedAt: null, revokedAt: null, token: secret };
   }
 
   /** The user a live token acts as, or null (unknown, revoked, or user disabled). */
@@ -64,4 +70,67 @@ export class UserStore {
   async touchToken(tokenId: string, now: string): Promise<void> {
     await this.db.updateTable('tokens').set({ last_used_at: now }).where('id', '=', tokenId).execute();
   }
+
+  /** A user's tokens, newest first, without their secrets (only hashes are stored). */
+  async listTokens(userId: string): Promise<TokenInfo[]> {
+    const rows = await this.db
+      .selectFrom('tokens')
+      .select(['id', 'label', 'created_at', 'last_used_at', 'revoked_at'])
+      .where('user_id', '=', userId)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .execute();
+    return rows.map((r) => ({ id: r.id, label: r.label, createdAt: r.created_at, lastUsedAt: r.last_used_at, revokedAt: r.revoked_at }));
+  }
+
+  /** Revokes one of the user's tokens; false when it is not theirs or already revoked. */
+  async revokeToken(userId: string, tokenId: string, now: string): Promise<boolean> {
+    const r = await this.db
+      .updateTable('tokens')
+      .set({ revoked_at: now })
+      .where('id', '=', tokenId)
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  async list(): Promise<(User & { disabled: boolean; createdAt: string })[]> {
+    const rows = await this.db.selectFrom('users').selectAll().orderBy('created_at', 'asc').orderBy('id', 'asc').execute();
+    return rows.map((r) => ({ ...toUser(r), disabled: r.disabled === 1, createdAt: r.created_at }));
+  }
+
+  async anyById(id: string): Promise<(User & { disabled: boolean; createdAt: string }) | null> {
+    const r = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    return r ? { ...toUser(r), disabled: r.disabled === 1, createdAt: r.created_at } : null;
+  }
+
+  async update(id: string, patch: { name?: string; role?: Role; disabled?: boolean; passwordHash?: string }): Promise<void> {
+    const set: Partial<UserTable> = {};
+    if (patch.name !== undefined) set.name = patch.name;
+    if (patch.role !== undefined) set.role = patch.role;
+    if (patch.disabled !== undefined) set.disabled = patch.disabled ? 1 : 0;
+    if (patch.passwordHash !== undefined) set.password_hash = patch.passwordHash;
+    if (Object.keys(set).length) await this.db.updateTable('users').set(set).where('id', '=', id).execute();
+  }
+
+  /** Active admins other than `exceptId`: the desk never lets the last admin lock everyone out. */
+  async otherActiveAdmins(exceptId: string): Promise<number> {
+    const r = await this.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('role', '=', 'admin')
+      .where('disabled', '=', 0)
+      .where('id', '!=', exceptId)
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+}
+
+export interface TokenInfo {
+  id: string;
+  label: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
 }

@@ -38,8 +38,20 @@ export interface EntryTable {
   created_at: string;
   updated_at: string;
   revision: number;
+  verification: Verification | null;
+  verification_note: string | null;
+  /** The latest correction's note and time (each revision keeps its own note). */
+  correction_note: string | null;
+  correction_at: string | null;
+  /** Why an editor sent a submission back to its contributor. */
+  return_note: string | null;
+  /** Who made the current revision; null means the author. */
+  edited_by: string | null;
 }
 
+export type Verification = 'unconfirmed' | 'confirmed' | 'retracted';
+
+/** An earlier revision of an entry, as it was, with who made it and when. */
 export interface EntryRevisionTable {
   entry_id: string;
   revision: number;
@@ -48,6 +60,11 @@ export interface EntryRevisionTable {
   html: string;
   edited_by: string;
   edited_at: string;
+  /** Set when this revision was marked as a correction, with its note. */
+  correction: string | null;
+  verification: Verification | null;
+  verification_note: string | null;
+  status: EntryTable['status'] | null;
 }
 
 export interface ChangeTable {
@@ -88,6 +105,15 @@ export interface TokenTable {
   revoked_at: string | null;
 }
 
+export interface SessionTable {
+  /** SHA-256 of the cookie's secret: a stolen database does not yield live sessions. */
+  id_hash: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+}
+
 export interface Database {
   liveblogs: LiveblogTable;
   entries: EntryTable;
@@ -96,6 +122,7 @@ export interface Database {
   idempotency_keys: IdempotencyTable;
   users: UserTable;
   tokens: TokenTable;
+  sessions: SessionTable;
 }
 
 export type { Generated };

@@ -2,7 +2,10 @@
 import type { FastifyInstance } from 'fastify';
 import { idParam, isoTime } from '../http/schemas.ts';
 import { invalid, unauthorized } from '../errors.ts';
-import type { EntryInput, EntryService } from './entry-service.ts';
+import { requireCapability } from '../auth/roles.ts';
+import type { EntryInput, EntryPatch, EntryService } from './entry-service.ts';
+import type { EntryTable } from '../db/schema.ts';
+import { renderMarkdown } from './markdown.ts';
 
 const fields = {
   headline: { anyOf: [{ type: 'string', maxLength: 300 }, { type: 'null' }] },
@@ -31,7 +34,7 @@ export function entryRoutes(app: FastifyInstance, service: EntryService): void {
     },
   );
 
-  app.get<{ Params: { id: string }; Querystring: { limit: number; before?: string } }>(
+  app.get<{ Params: { id: string }; Querystring: { limit: number; before?: string; status?: EntryTable['status'] } }>(
     '/api/v1/liveblogs/:id/entries',
     {
       schema: {
@@ -39,11 +42,16 @@ export function entryRoutes(app: FastifyInstance, service: EntryService): void {
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 }, before: { type: 'string', maxLength: 200 } },
+          properties: {
+            limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+            before: { type: 'string', maxLength: 200 },
+            // draft and submitted are for the desk (401/403 for others).
+            status: fields.status,
+          },
         },
       },
     },
-    async (req) => service.list(req.params.id, req.user, req.query.limit, req.query.before),
+    async (req) => service.list(req.params.id, req.user, req.query.limit, req.query.before, req.query.status),
   );
 
   app.get<{ Params: { id: string; entryId: string } }>(
@@ -52,7 +60,7 @@ export function entryRoutes(app: FastifyInstance, service: EntryService): void {
     async (req) => service.read(req.params.id, req.params.entryId, req.user),
   );
 
-  app.patch<{ Params: { id: string; entryId: string }; Body: EntryInput & { revision: number } }>(
+  app.patch<{ Params: { id: string; entryId: string }; Body: EntryPatch }>(
     '/api/v1/liveblogs/:id/entries/:entryId',
     {
       schema: {
@@ -61,7 +69,13 @@ export function entryRoutes(app: FastifyInstance, service: EntryService): void {
           type: 'object',
           required: ['revision'],
           additionalProperties: false,
-          properties: { ...fields, revision: { type: 'integer', minimum: 1 } },
+          properties: {
+            ...fields,
+            revision: { type: 'integer', minimum: 1 },
+            correction: { type: 'string', minLength: 1, maxLength: 500, pattern: '\\S' },
+            verification: { anyOf: [{ enum: ['unconfirmed', 'confirmed', 'retracted'] }, { type: 'null' }] },
+            verificationNote: { anyOf: [{ type: 'string', maxLength: 500 }, { type: 'null' }] },
+          },
         },
       },
     },
@@ -78,6 +92,41 @@ export function entryRoutes(app: FastifyInstance, service: EntryService): void {
       if (!req.user) throw unauthorized();
       await service.remove(req.user, req.params.id, req.params.entryId);
       return reply.code(204).send();
+    },
+  );
+
+  app.get<{ Params: { id: string; entryId: string } }>(
+    '/api/v1/liveblogs/:id/entries/:entryId/revisions',
+    { schema: { params } },
+    async (req) => service.revisions(req.params.id, req.params.entryId, req.user),
+  );
+
+  app.post<{ Params: { id: string; entryId: string }; Body: { note: string; revision?: number } }>(
+    '/api/v1/liveblogs/:id/entries/:entryId/return',
+    {
+      schema: {
+        params,
+        body: {
+          type: 'object',
+          required: ['note'],
+          additionalProperties: false,
+          properties: { note: { type: 'string', minLength: 1, maxLength: 1000, pattern: '\\S' }, revision: { type: 'integer', minimum: 1 } },
+        },
+      },
+    },
+    async (req) => {
+      if (!req.user) throw unauthorized();
+      return service.returnToAuthor(req.user, req.params.id, req.params.entryId, req.body.note, req.body.revision);
+    },
+  );
+
+  // The desk's live preview: the very renderer readers' entries go through.
+  app.post<{ Body: { body: string } }>(
+    '/api/v1/preview',
+    { schema: { body: { type: 'object', required: ['body'], additionalProperties: false, properties: { body: fields.body } } } },
+    async (req) => {
+      requireCapability(req.user, 'entries:write');
+      return { html: renderMarkdown(req.body.body) };
     },
   );
 }

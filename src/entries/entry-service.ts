@@ -5,7 +5,7 @@
  */
 import type { Transaction } from 'kysely';
 import type { Deps } from '../deps.ts';
-import type { Database, EntryTable, LiveblogTable } from '../db/schema.ts';
+import type { Database, EntryTable, LiveblogTable, Verification } from '../db/schema.ts';
 import { conflict, forbidden, invalid, notFound } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { appendChange, type Change } from '../live/change-log.ts';
@@ -15,6 +15,7 @@ import { liveblogStore } from '../liveblogs/liveblog-store.ts';
 import { findIdempotent, requestHash, saveIdempotent } from '../idempotency/idempotency-store.ts';
 import { entryStore } from './entry-store.ts';
 import { renderMarkdown } from './markdown.ts';
+import { listRevisions, snapshot, type Revision } from './entry-revisions.ts';
 import { decodePageCursor, encodePageCursor, toEntry, type Entry, type EntryRow } from './entry-view.ts';
 
 export interface EntryInput {
@@ -24,6 +25,15 @@ export interface EntryInput {
   pinned?: boolean;
   status?: EntryTable['status'];
   publishedAt?: string;
+}
+
+/** What only an edit can carry: the revision it edits, and an editor's correction or label. */
+export interface EntryPatch extends EntryInput {
+  revision: number;
+  /** Marks this edit as a correction, with a short note shown to readers. */
+  correction?: string;
+  verification?: Verification | null;
+  verificationNote?: string | null;
 }
 
 export interface CreateResult {
@@ -56,19 +66,43 @@ export class EntryService {
     return lb;
   }
 
-  /** Published entries newest first, `limit` at a time. */
-  async list(liveblogId: string, viewer: User | null, limit: number, before?: string): Promise<{ items: Entry[]; next: string | null }> {
+  /**
+   * Entries newest first, `limit` at a time: published ones for everybody; drafts and
+   * submissions for the desk (editors see all, contributors their own).
+   */
+  async list(
+    liveblogId: string,
+    viewer: User | null,
+    limit: number,
+    before?: string,
+    status: EntryTable['status'] = 'published',
+  ): Promise<{ items: Entry[]; next: string | null }> {
     const db = this.d.db.kysely;
     const lb = await this.liveblog(db, liveblogId, viewer);
+    let authorId: string | undefined;
+    if (!visible(status)) {
+      const u = requireCapability(viewer, 'entries:write');
+      if (!can(u, 'entries:publish')) authorId = u.id;
+    }
     let after;
     if (before !== undefined) {
       after = decodePageCursor(before);
       if (!after) throw invalid('`before` is not a cursor this API gave out.', [{ path: '/before', message: 'malformed cursor' }]);
     }
-    const rows = await entryStore.page(db, liveblogId, limit + 1, after);
+    const rows = await entryStore.page(db, liveblogId, limit + 1, after, { status, authorId });
     const more = rows.length > limit;
     const page = more ? rows.slice(0, limit) : rows;
     return { items: page.map((r) => this.view(r, lb)), next: more ? encodePageCursor(page[page.length - 1]) : null };
+  }
+
+  /** The entry's history: public for a published entry (its published revisions), whole for staff. */
+  async revisions(liveblogId: string, id: string, viewer: User | null): Promise<{ items: Revision[] }> {
+    const db = this.d.db.kysely;
+    await this.liveblog(db, liveblogId, viewer);
+    const r = await entryStore.byId(db, liveblogId, id);
+    const staff = can(viewer, 'entries:write');
+    if (!r || (!visible(r.status) && !staff)) throw notFound('This entry');
+    return { items: await listRevisions(db, r, !staff) };
   }
 
   async read(liveblogId: string, id: string, viewer: User | null): Promise<Entry> {
@@ -112,6 +146,12 @@ export class EntryService {
           created_at: now,
           updated_at: now,
           revision: 1,
+          verification: null,
+          verification_note: null,
+          correction_note: null,
+          correction_at: null,
+          return_note: null,
+          edited_by: null,
         };
         await entryStore.insert(trx, row);
         const entry = this.view({ ...row, author_name: user.name }, lb);
@@ -133,10 +173,13 @@ export class EntryService {
     return { entry: result.entry, created: result.created };
   }
 
-  async update(user: User, liveblogId: string, id: string, input: EntryInput & { revision: number }): Promise<Entry> {
+  async update(user: User, liveblogId: string, id: string, input: EntryPatch): Promise<Entry> {
     requireCapability(user, 'entries:write');
     const now = iso(this.d.clock());
     const isEditor = can(user, 'entries:publish');
+    if ((input.correction !== undefined || input.verification !== undefined || input.verificationNote !== undefined) && !can(user, 'entries:correct')) {
+      throw forbidden('Only editors mark corrections and verification labels.');
+    }
     const { entry, change } = await this.d.db.kysely.transaction().execute(async (trx) => {
       const lb = await this.liveblog(trx, liveblogId, user);
       const cur = await entryStore.byId(trx, liveblogId, id);
@@ -152,26 +195,31 @@ export class EntryService {
       const { headline, body } = cleanText(input, cur);
       let status = input.status ?? cur.status;
       if (!isEditor && status === 'published') status = 'submitted';
-      const patch: Partial<EntryTable> = { headline, body, html: body === cur.body ? cur.html : renderMarkdown(body), status, updated_at: now };
+      if (input.correction !== undefined && !visible(cur.status)) {
+        throw invalid('Only a published entry can be corrected; edit the draft instead.', [{ path: '/correction', message: 'entry not published' }]);
+      }
+      const patch: Partial<EntryTable> = {
+        headline,
+        body,
+        html: body === cur.body ? cur.html : renderMarkdown(body),
+        status,
+        updated_at: now,
+        edited_by: user.id,
+      };
       if (input.keyEvent !== undefined) patch.key_event = input.keyEvent ? 1 : 0;
       if (input.pinned !== undefined) patch.pinned = input.pinned ? 1 : 0;
       if (input.publishedAt !== undefined) patch.published_at = input.publishedAt;
+      if (input.correction !== undefined) Object.assign(patch, { correction_note: input.correction.trim(), correction_at: now });
+      if (input.verification !== undefined) {
+        patch.verification = input.verification;
+        if (input.verification === null) patch.verification_note = null;
+      }
+      if (input.verificationNote !== undefined) patch.verification_note = input.verificationNote?.trim() || null;
+      // A contributor who sends a returned entry back, or an editor who publishes it, closes the editor's note.
+      if (status !== 'draft') patch.return_note = null;
       // Publishing a submission stamps it with the time readers first see it.
       if (visible(status) && !visible(cur.status) && input.publishedAt === undefined) patch.published_at = now;
-      // Corrections happen in the open: the earlier text is kept as a revision.
-      await entryStore.saveRevision(trx, {
-        entry_id: id,
-        revision: cur.revision,
-        headline: cur.headline,
-        body: cur.body,
-        html: cur.html,
-        edited_by: user.id,
-        edited_at: now,
-      });
-      if (!(await entryStore.updateAtRevision(trx, id, input.revision, patch))) {
-        throw conflict('This entry was changed by someone else at the same moment; reload it and edit again.');
-      }
-      const next = this.view({ ...cur, ...patch, revision: cur.revision + 1 }, lb);
+      const next = await this.saveEdit(trx, cur, patch, lb);
       const event = visible(status) ? (visible(cur.status) ? 'entry.updated' : 'entry.published') : visible(cur.status) ? 'entry.deleted' : null;
       const data = event === 'entry.deleted' ? { entry: { id, liveblogId } } : { entry: next };
       const change = event ? await appendChange(trx, liveblogId, event, data, now) : null;
@@ -179,6 +227,32 @@ export class EntryService {
     });
     if (change) await this.publish(change);
     return entry;
+  }
+
+  /** An editor sends a submission back to its contributor as a draft, with a note saying why. */
+  async returnToAuthor(user: User, liveblogId: string, id: string, note: string, revision?: number): Promise<Entry> {
+    requireCapability(user, 'entries:publish');
+    const now = iso(this.d.clock());
+    return this.d.db.kysely.transaction().execute(async (trx) => {
+      const lb = await this.liveblog(trx, liveblogId, user);
+      const cur = await entryStore.byId(trx, liveblogId, id);
+      if (!cur) throw notFound('This entry');
+      if (revision !== undefined && cur.revision !== revision) {
+        throw conflict(`This entry was changed by someone else: it is now at revision ${cur.revision}.`, { current: this.view(cur, lb) });
+      }
+      if (cur.status !== 'submitted') throw conflict(`Only a submitted entry can be returned; this one is ${cur.status}.`, { current: this.view(cur, lb) });
+      return this.saveEdit(trx, cur, { status: 'draft', return_note: note.trim(), updated_at: now, edited_by: user.id }, lb);
+    });
+  }
+
+  /** Keeps the current revision in the history, then applies `patch` as the next one. */
+  private async saveEdit(trx: Transaction<Database>, cur: EntryRow, patch: Partial<EntryTable>, lb: Pick<LiveblogTable, 'slug'>): Promise<Entry> {
+    // Corrections happen in the open: the earlier text is kept as a revision.
+    await entryStore.saveRevision(trx, snapshot(cur));
+    if (!(await entryStore.updateAtRevision(trx, cur.id, cur.revision, patch))) {
+      throw conflict('This entry was changed by someone else at the same moment; reload it and edit again.');
+    }
+    return this.view({ ...cur, ...patch, revision: cur.revision + 1 }, lb);
   }
 
   async remove(user: User, liveblogId: string, id: string): Promise<void> {

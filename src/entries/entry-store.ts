@@ -19,9 +19,19 @@ export const entryStore = {
   /** Any entry by id, for short links. */
   find: (db: Q, id: string) => db.selectFrom('entries').select(['id', 'liveblog_id', 'status']).where('id', '=', id).executeTakeFirst(),
 
-  /** Published entries newest first, strictly before the (publishedAt, id) pair when given. */
-  page(db: Q, liveblogId: string, limit: number, before?: { publishedAt: string; id: string }): Promise<EntryRow[]> {
-    let q = withAuthor(db).where('entries.liveblog_id', '=', liveblogId).where('entries.status', '=', 'published');
+  /**
+   * Entries newest first, strictly before the (publishedAt, id) pair when given.
+   * Readers get `published`; the desk also lists drafts and submissions, a contributor only their own.
+   */
+  page(
+    db: Q,
+    liveblogId: string,
+    limit: number,
+    before?: { publishedAt: string; id: string },
+    filter: { status: EntryTable['status']; authorId?: string } = { status: 'published' },
+  ): Promise<EntryRow[]> {
+    let q = withAuthor(db).where('entries.liveblog_id', '=', liveblogId).where('entries.status', '=', filter.status);
+    if (filter.authorId) q = q.where('entries.author_id', '=', filter.authorId);
     if (before) {
       q = q.where((eb) =>
         eb.or([

@@ -19,6 +19,13 @@ export interface Entry {
   revision: number;
   url: string;
   shortUrl: string;
+  /** Verification label set by an editor; readers show it (a retracted entry stays, struck through). */
+  verification: 'unconfirmed' | 'confirmed' | 'retracted' | null;
+  verificationNote: string | null;
+  /** The latest correction, shown to readers under the entry. */
+  correction: { note: string; at: string } | null;
+  /** Why an editor returned this entry to its contributor (drafts only). */
+  returnNote: string | null;
 }
 
 export function toEntry(r: EntryRow, liveblogSlug: string, publicUrl: string): Entry {
@@ -38,6 +45,10 @@ export function toEntry(r: EntryRow, liveblogSlug: string, publicUrl: string): E
     revision: r.revision,
     url: `${publicUrl}/live/${liveblogSlug}#entry-${r.id}`,
     shortUrl: `${publicUrl}/s/${r.id}`,
+    verification: r.verification ?? null,
+    verificationNote: r.verification_note ?? null,
+    correction: r.correction_note && r.correction_at ? { note: r.correction_note, at: r.correction_at } : null,
+    returnNote: r.return_note ?? null,
   };
 }
 

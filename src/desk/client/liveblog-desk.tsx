@@ -1,0 +1,147 @@
+/**
+ * One live blog on the desk: its title, lead and description, going live and ending,
+ * the composer, and its entries — submissions and drafts first, then what readers see.
+ * The live stream keeps the list current when colleagues publish from other desks.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { api } from './api.ts';
+import { cached, keep } from './cache.ts';
+import { Composer } from './composer.tsx';
+import { EntryItem } from './entry-item.tsx';
+import { subscribe } from './outbox.ts';
+import { isEditor, type Entry, type Liveblog, type Me } from './types.ts';
+
+interface Lists {
+  published: Entry[];
+  submitted: Entry[];
+  draft: Entry[];
+}
+
+function useEntries(id: string, me: Me) {
+  const [lists, setLists] = useState<Lists>(cached<Lists>(`entries:${id}`) ?? { published: [], submitted: [], draft: [] });
+  const load = async () => {
+    const get = (status: string) => api<{ items: Entry[] }>('GET', `/api/v1/liveblogs/${id}/entries?limit=100&status=${status}`).then((r) => r.items);
+    try {
+      const staff = me.role !== 'moderator';
+      const [published, submitted, draft] = await Promise.all([get('published'), staff ? get('submitted') : [], staff ? get('draft') : []]);
+      const next = { published, submitted, draft };
+      setLists(next);
+      keep(`entries:${id}`, next);
+    } catch {
+      // Offline or momentarily failing: keep showing what we had.
+    }
+  };
+  useEffect(() => {
+    void load();
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const soon = () => {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(load, 150);
+    };
+    const es = new EventSource(`/api/v1/liveblogs/${id}/stream`);
+    for (const ev of ['entry.published', 'entry.updated', 'entry.deleted']) es.addEventListener(ev, soon);
+    const off = subscribe(soon);
+    return () => {
+      es.close();
+      off();
+      if (timer) clearTimeout(timer);
+    };
+  }, [id]);
+  return { lists, load };
+}
+
+function Header({ lb, me, onSaved }: { lb: Liveblog; me: Me; onSaved: (lb: Liveblog) => void }) {
+  const [f, setF] = useState({ title: lb.title, lead: lb.lead, description: lb.description });
+  const [msg, setMsg] = useState('');
+  useEffect(() => setF({ title: lb.title, lead: lb.lead, description: lb.description }), [lb.id, lb.updatedAt]);
+  const change = async (body: Record<string, unknown>) => {
+    setMsg('');
+    try {
+      onSaved(await api<Liveblog>('PATCH', `/api/v1/liveblogs/${lb.id}`, body));
+      setMsg('Saved.');
+    } catch (err) {
+      setMsg((err as Error).message);
+    }
+  };
+  const editor = isEditor(me);
+  return (
+    <section class="card" aria-label="Live blog">
+      <div class="row">
+        <h2 class="grow" style="margin:0;font-size:1.2rem">{lb.title}</h2>
+        <span class={`pill ${lb.status === 'live' ? 'sent' : ''}`} id="lb-status">
+          {lb.status}
+        </span>
+        <a href={lb.url} target="_blank" rel="noopener">
+          Open reader page
+        </a>
+        {editor && lb.status !== 'live' && (
+          <button class="primary" onClick={() => change({ status: 'live' })}>
+            Go live
+          </button>
+        )}
+        {editor && lb.status === 'live' && <button onClick={() => confirm('End this live blog?') && change({ status: 'ended' })}>End</button>}
+      </div>
+      {editor && (
+        <details>
+          <summary>Title, lead and description</summary>
+          <label for="lb-title">Title</label>
+          <input id="lb-title" type="text" value={f.title} onInput={(e) => setF({ ...f, title: e.currentTarget.value })} />
+          <label for="lb-lead">Lead</label>
+          <input id="lb-lead" type="text" value={f.lead} onInput={(e) => setF({ ...f, lead: e.currentTarget.value })} />
+          <label for="lb-description">Description</label>
+          <textarea id="lb-description" value={f.description} onInput={(e) => setF({ ...f, description: e.currentTarget.value })} />
+          <p class="row">
+            <button onClick={() => change(f)}>Save</button> <span class="muted">{msg}</span>
+          </p>
+        </details>
+      )}
+    </section>
+  );
+}
+
+export function LiveblogDesk({ id, me, online }: { id: string; me: Me; online: boolean }) {
+  const [lb, setLb] = useState<Liveblog | null>(cached<Liveblog>(`lb:${id}`));
+  const [error, setError] = useState('');
+  const { lists, load } = useEntries(id, me);
+  const saved = (x: Liveblog) => {
+    setLb(x);
+    keep(`lb:${id}`, x);
+  };
+  useEffect(() => {
+    api<Liveblog>('GET', `/api/v1/liveblogs/${id}`)
+      .then(saved)
+      .catch((e) => setError((e as Error).message));
+  }, [id, online]);
+
+  if (!lb) return <p class={error ? 'err' : 'muted'}>{error || 'Loading…'}</p>;
+  const section = (title: string, list: Entry[], cls: string) =>
+    list.length > 0 && (
+      <section class="card">
+        <h2 style="margin-top:0;font-size:1.05rem">
+          {title} ({list.length})
+        </h2>
+        <ul class={`plain ${cls}`}>
+          {list.map((e) => (
+            <EntryItem key={e.id} lbId={id} e={e} me={me} onChange={load} />
+          ))}
+        </ul>
+      </section>
+    );
+  return (
+    <>
+      <Header lb={lb} me={me} onSaved={saved} />
+      {me.role !== 'moderator' && <Composer liveblogId={id} me={me} online={online} />}
+      {section(isEditor(me) ? 'Submissions waiting' : 'My submissions', lists.submitted, 'submitted-list')}
+      {section('Drafts', lists.draft, 'draft-list')}
+      <section class="card">
+        <h2 style="margin-top:0;font-size:1.05rem">Published</h2>
+        <ul class="plain published-list">
+          {lists.published.map((e) => (
+            <EntryItem key={e.id} lbId={id} e={e} me={me} onChange={load} />
+          ))}
+          {lists.published.length === 0 && <li class="muted">Nothing published yet.</li>}
+        </ul>
+      </section>
+    </>
+  );
+}
