@@ -6,7 +6,8 @@ import { hashPassword, verifyPassword } from './password.ts';
 import type { UserStore } from './user-store.ts';
 import { SESSION_TTL_MS, type SessionStore } from './session-store.ts';
 import { SESSION_COOKIE } from './auth-plugin.ts';
-import { checkSignIn, clearSignIn, type RateLimiter } from './sign-in-limiter.ts';
+import { checkSignIn } from './sign-in-limiter.ts';
+import type { RateLimiter } from '../ratelimit/rate-limiter.ts';
 
 export interface SessionRouteDeps {
   users: UserStore;
@@ -44,7 +45,6 @@ export function sessionRoutes(app: FastifyInstance, d: SessionRouteDeps): void {
       const u = await d.users.byEmail(email);
       const ok = await verifyPassword(u?.passwordHash ?? (await dummy()), password);
       if (!u || !ok || u.disabled) throw unauthorized('The email or the password is wrong.');
-      await clearSignIn(d.limiter, email);
       // A fresh session id at every sign-in: a cookie planted before sign-in is worth nothing after it.
       const old = req.session;
       if (old) await d.sessions.remove(old.idHash);
