@@ -10,7 +10,7 @@ import { UserStore } from './auth/user-store.ts';
 import { SessionStore } from './auth/session-store.ts';
 import { sessionRoutes } from './auth/session-routes.ts';
 import { tokenRoutes } from './auth/token-routes.ts';
-import { MemoryRateLimiter, type RateLimiter } from './auth/sign-in-limiter.ts';
+import { MemoryRateLimiter } from './ratelimit/memory-rate-limiter.ts';
 import { userRoutes } from './users/user-routes.ts';
 import { deskRoutes } from './desk/desk-routes.ts';
 import { LiveblogService } from './liveblogs/liveblog-service.ts';
@@ -51,8 +51,8 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
   const state = { shuttingDown: false };
   const users = new UserStore(deps.db.kysely);
   const sessions = new SessionStore(deps.db.kysely);
-  // A shared limiter (several nodes) comes in deps; one node counts in memory.
-  const limiter = (deps as Deps & { signInLimiter?: RateLimiter }).signInLimiter ?? new MemoryRateLimiter();
+  // A shared limiter (several nodes) comes in deps; without one (tests) this app counts in memory.
+  const limiter = deps.rateLimiter ?? new MemoryRateLimiter();
   const liveblogs = new LiveblogService(deps);
   const entries = new EntryService(deps);
   const hub = new Hub({
@@ -75,6 +75,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
   // Streams never end on their own: close them first so clients reconnect to another node.
   app.addHook('preClose', async () => hub.close());
 
+  if (!deps.rateLimiter) app.addHook('onClose', () => limiter.close());
   sessionRoutes(app, { users, sessions, limiter, clock: deps.clock, publicUrl: deps.config.publicUrl });
   tokenRoutes(app, users, deps.clock);
   userRoutes(app, { users, sessions, clock: deps.clock });
