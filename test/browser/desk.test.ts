@@ -1,0 +1,151 @@
+/**
+ * The desk in real Chromium: sign in, create a live blog, publish with Ctrl+Enter and see
+ * it on the reader page; edit it → "Updated" on the reader page; publish offline, reload,
+ * come back → each queued entry exactly once, in order; two editors → the second sees the conflict.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { makeTestApp, type TestApp } from '../helpers/test-app.ts';
+import { launchBrowser, skipWithoutBrowser } from '../helpers/browser.ts';
+import { hashPassword } from '../../src/auth/password.ts';
+
+const skip = skipWithoutBrowser();
+if (skip) console.log(`# ${skip}`);
+
+const PASSWORD = 'press room wifi';
+let t: TestApp;
+let browser: Browser;
+let base: string;
+let desk: Page;
+let lbId = '';
+let slug = '';
+
+async function signedInDesk(email: string): Promise<Page> {
+  const ctx = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  const page = await ctx.newPage();
+  await page.goto(`${base}/desk`);
+  await page.fill('#email', email);
+  await page.fill('#password', PASSWORD);
+  await page.click('button[type=submit]');
+  await page.locator('header.top .who').waitFor();
+  return page;
+}
+
+/** Published entries, newest first, straight from the API. */
+async function published(): Promise<{ id: string; body: string; publishedAt: string }[]> {
+  const r = await t.app.inject(`/api/v1/liveblogs/${lbId}/entries?limit=100`);
+  return r.json().items;
+}
+
+async function compose(page: Page, body: string): Promise<void> {
+  await page.fill('#c-body', body);
+  await page.press('#c-body', 'Control+Enter');
+}
+
+before(async () => {
+  if (skip) return;
+  t = await makeTestApp();
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+  const hash = await hashPassword(PASSWORD);
+  const now = new Date().toISOString();
+  await t.services.users.create({ email: 'ana@desk.test', name: 'Ana Desk', role: 'editor', passwordHash: hash }, now);
+  await t.services.users.create({ email: 'ben@desk.test', name: 'Ben Desk', role: 'editor', passwordHash: hash }, now);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+test('sign in, create a live blog, publish with Ctrl+Enter → on the reader page; edit → "Updated"', { skip }, async () => {
+  desk = await signedInDesk('ana@desk.test');
+  await desk.fill('#new-title', 'Desk browser test');
+  await desk.click('text=Create live blog');
+  await desk.waitForURL(/#\/lb\//);
+  lbId = /#\/lb\/([^/]+)/.exec(desk.url())![1];
+  await desk.click('text=Go live');
+  await desk.locator('#lb-status', { hasText: 'live' }).waitFor();
+  slug = (await t.app.inject(`/api/v1/liveblogs/${lbId}`)).json().slug;
+
+  const readerCtx = await browser.newContext();
+  const reader = await readerCtx.newPage();
+  await reader.goto(`${base}/live/${slug}`);
+  await reader.locator('#presence').waitFor({ state: 'visible' });
+
+  await desk.fill('#c-headline', 'From the desk');
+  await compose(desk, 'The minister **arrives**.');
+  // Focus is back in an empty composer, ready for the next message.
+  assert.equal(await desk.inputValue('#c-body'), '');
+  assert.equal(await desk.inputValue('#c-headline'), '');
+  assert.equal(await desk.evaluate(() => document.activeElement?.id), 'c-body');
+  await desk.locator('.outbox-item[data-state=sent]').waitFor();
+  const article = reader.locator('#feed article', { hasText: 'The minister arrives.' });
+  await article.waitFor();
+
+  // Edit on the desk: the reader page updates in place and says "Updated".
+  const id = await desk.locator('.published-list li', { hasText: 'The minister arrives.' }).getAttribute('data-entry-id');
+  // By id: while it is edited, its text is in the editor, not on the item.
+  const item = desk.locator(`li[data-entry-id="${id}"]`);
+  await item.locator('text=Edit').click();
+  await item.locator('.edit-body').fill('The minister has arrived.');
+  await item.locator('button.save').click();
+  const updated = reader.locator('#feed article', { hasText: 'The minister has arrived.' });
+  await updated.waitFor();
+  await updated.locator('.upd').waitFor();
+  await readerCtx.close();
+});
+
+test('offline: two entries are queued, survive a reload, and appear once each, in order, when back online', { skip }, async () => {
+  const ctx: BrowserContext = desk.context();
+  // The service worker must hold the desk before the connection goes.
+  await desk.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+  const before = (await published()).length;
+  await ctx.setOffline(true);
+  await compose(desk, 'Offline one');
+  await compose(desk, 'Offline two');
+  await desk.locator('.outbox-item[data-state=queued]', { hasText: 'Offline two' }).waitFor();
+  assert.equal(await desk.locator('.outbox-item[data-state=queued]').count(), 2);
+
+  await desk.reload();
+  await desk.locator('#c-body').waitFor();
+  assert.equal(await desk.locator('.outbox-item[data-state=queued]').count(), 2, 'the queue survived the reload');
+  assert.equal((await published()).length, before, 'nothing reached the server while offline');
+
+  await ctx.setOffline(false);
+  await desk.locator('.outbox-item[data-state=sent]', { hasText: 'Offline two' }).waitFor();
+  const items = await published();
+  const one = items.filter((e) => e.body === 'Offline one');
+  const two = items.filter((e) => e.body === 'Offline two');
+  assert.equal(one.length, 1, 'exactly once');
+  assert.equal(two.length, 1, 'exactly once');
+  assert.equal(items.length, before + 2);
+  assert.ok(items.indexOf(two[0]) < items.indexOf(one[0]), 'in the order they were written (newest first)');
+});
+
+test('two editors edit one entry: the second sees both versions in a conflict view', { skip }, async () => {
+  const ben = await signedInDesk('ben@desk.test');
+  await ben.goto(`${base}/desk#/lb/${lbId}`);
+  const id = await desk.locator('.published-list li', { hasText: 'Offline one' }).getAttribute('data-entry-id');
+  const anaItem = desk.locator(`li[data-entry-id="${id}"]`);
+  const benItem = ben.locator(`li[data-entry-id="${id}"]`);
+  await anaItem.locator('text=Edit').click();
+  await benItem.locator('text=Edit').click();
+  await anaItem.locator('.edit-body').fill('Offline one, edited by Ana.');
+  await anaItem.locator('button.save').click();
+  await desk.locator('.published-list li', { hasText: 'edited by Ana' }).waitFor();
+
+  // Ben's desk has heard of Ana's change by now, but his editor still holds the revision he started from.
+  await benItem.locator('.edit-body').fill('Offline one, edited by Ben.');
+  await benItem.locator('button.save').click();
+  const view = ben.locator('.conflict-view');
+  await view.waitFor();
+  assert.match((await view.locator('.theirs').textContent()) ?? '', /edited by Ana/);
+  assert.match((await view.textContent()) ?? '', /edited by Ben/);
+  const body = (await published()).find((e) => e.body.startsWith('Offline one'))!.body;
+  assert.equal(body, 'Offline one, edited by Ana.', 'no silent overwrite');
+  await ben.context().close();
+});
