@@ -1,9 +1,12 @@
-// Bundles the browser scripts (src/reader/client, src/desk/client) into dist/ with esbuild.
+// Bundles the browser scripts (src/reader/client, src/desk/client) and the reader's CSS
+// into dist/ with esbuild. src/reader/reader-assets.ts uses the same settings when it
+// has to bundle in memory (dist/ missing or older than the sources).
 import { build } from 'esbuild';
 import fs from 'node:fs';
 
 const entryPoints = [
   ['src/reader/client/reader.ts', 'dist/reader.js'],
+  ['src/reader/client/reader.css', 'dist/reader.css'],
   ['src/desk/client/desk.tsx', 'dist/desk.js'],
 ].filter(([src]) => fs.existsSync(src));
 
@@ -14,7 +17,7 @@ for (const [src, out] of entryPoints) {
     outfile: out,
     bundle: true,
     minify: true,
-    format: 'iife',
+    ...(src.endsWith('.css') ? {} : { format: 'iife' }),
     target: ['es2020'],
     jsx: 'automatic',
     jsxImportSource: 'preact',

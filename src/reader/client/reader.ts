@@ -1,0 +1,85 @@
+/**
+ * The reader page's script. The server already rendered everything; this file makes the
+ * page live: local times, the stream, new/edited/deleted entries, "Load more", deep links
+ * to entries far down, presence, and the returning reader's "since your last visit".
+ */
+import type { ClientState } from '../live-page.ts';
+import { $ } from './dom.ts';
+import { Feed } from './feed.ts';
+import { localizeTimes, zoneNote } from './local-time.ts';
+import { openStream } from './stream.ts';
+import { trackVisits } from './visits.ts';
+
+const state = JSON.parse($('unfold-data')!.textContent!) as ClientState;
+const feed = new Feed(state.id, state.next);
+
+localizeTimes(document);
+$('tz')!.textContent = zoneNote();
+// On a phone the key events start folded so the latest entries come first.
+const keys = $<HTMLDetailsElement>('keys');
+if (keys && matchMedia('(max-width: 899px)').matches) keys.open = false;
+
+function setText(id: string, text: unknown): void {
+  const el = $(id);
+  if (el && typeof text === 'string') {
+    el.textContent = text;
+    el.hidden = text === '';
+  }
+}
+
+openStream(state.id, state.cursor, {
+  published: (e) => feed.published(e),
+  updated: (e) => feed.updated(e),
+  deleted: (id) => feed.deleted(id),
+  liveblog(lb) {
+    setText('lb-title', lb.title);
+    setText('lb-lead', lb.lead);
+    const desc = $('lb-desc');
+    if (desc && typeof lb.description === 'string') {
+      desc.replaceChildren(
+        ...lb.description
+          .split(/\n\s*\n/)
+          .filter((p) => p.trim())
+          .map((p) => Object.assign(document.createElement('p'), { textContent: p.trim() })),
+      );
+    }
+    const badge = $('badge');
+    if (badge && typeof lb.status === 'string') {
+      badge.className = `badge ${lb.status === 'live' ? 'live' : 'ended'}`;
+      badge.textContent = lb.status === 'live' ? 'Live' : lb.status === 'ended' ? 'Ended' : 'Draft';
+    }
+    if (typeof lb.title === 'string') document.title = `${lb.status === 'live' ? 'LIVE: ' : ''}${lb.title}`;
+  },
+  presence(n) {
+    const el = $('presence');
+    if (!el || !(n > 0)) return;
+    el.textContent = `${n.toLocaleString()} reading`;
+    el.hidden = false;
+  },
+  connection(down) {
+    $('conn')!.hidden = !down;
+  },
+});
+
+// Deep links (#entry-<id>) may point far below the latest page: fetch until found.
+const revealHash = () => {
+  const m = /^#entry-([A-Za-z0-9_-]{1,32})$/.exec(location.hash);
+  if (m) void feed.reveal(m[1]);
+};
+addEventListener('hashchange', revealHash);
+revealHash();
+
+trackVisits(state.id, feed.list, !!state.next);
+
+// "Updated HH:MM" links to the revisions endpoint; where it is not there yet, unlink quietly.
+const rev = document.querySelector<HTMLAnchorElement>('a.upd[href]');
+if (rev) {
+  fetch(rev.href, { method: 'GET', headers: { accept: 'application/json' } })
+    .then((r) => r.ok)
+    .catch(() => false)
+    .then((ok) => {
+      if (ok) return;
+      feed.revisionsMissing = true;
+      document.querySelectorAll('a.upd').forEach((a) => a.removeAttribute('href'));
+    });
+}

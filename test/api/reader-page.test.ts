@@ -1,0 +1,142 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import zlib from 'node:zlib';
+import { makeTestApp, auth, type TestApp } from '../helpers/test-app.ts';
+import { escapeHtml, jsonForScript } from '../../src/reader/escape-html.ts';
+import { entryHtml, gmtTime } from '../../src/reader/entry-markup.ts';
+
+let t: TestApp;
+let editor: string;
+let lb: { id: string; slug: string };
+
+before(async () => {
+  t = await makeTestApp();
+  editor = await t.tokenFor('editor');
+  lb = (
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/liveblogs',
+      headers: auth(editor),
+      payload: { title: 'Storm <script>alert(1)</script> live', lead: 'The lead & more', description: 'First para.\n\nSecond para.', status: 'live' },
+    })
+  ).json();
+});
+after(() => t.close());
+
+const publish = (payload: object) =>
+  t.app.inject({ method: 'POST', url: `/api/v1/liveblogs/${lb.id}/entries`, headers: auth(editor), payload }).then((r) => r.json());
+const page = (headers: Record<string, string> = {}) => t.app.inject({ url: `/live/${lb.slug}`, headers });
+
+test('the page is complete HTML: lead, description, entries with times, metadata; titles are escaped', async () => {
+  const e = await publish({ headline: 'Water rising', body: 'The river is **up**.', publishedAt: '2018-01-15T10:19:00.000Z' });
+  const r = await page();
+  assert.equal(r.statusCode, 200);
+  assert.match(r.headers['content-type'] as string, /^text\/html/);
+  const html = r.body;
+  assert.match(html, /<html lang="en">/);
+  assert.ok(html.includes('Storm &lt;script&gt;alert(1)&lt;/script&gt; live'));
+  assert.ok(!html.includes('<script>alert(1)'), 'no raw script from the title anywhere, JSON-LD included');
+  assert.ok(html.includes('The lead &amp; more'));
+  assert.ok(html.includes('<p>Second para.</p>'));
+  assert.ok(html.includes(`<article class="entry" id="entry-${e.id}"`));
+  assert.ok(html.includes('<time datetime="2018-01-15T10:19:00.000Z">10:19</time>'));
+  assert.ok(html.includes('<strong>up</strong>'));
+  assert.ok(html.includes(`<link rel="canonical" href="http://unfold.test/live/${lb.slug}">`));
+  assert.match(html, /<meta property="og:title" content="Storm &lt;script&gt;/);
+  const ld = JSON.parse(/<script type="application\/ld\+json">(.*?)<\/script>/.exec(html)![1]);
+  assert.equal(ld['@type'], 'LiveBlogPosting');
+  assert.equal(ld.liveBlogUpdate[0].headline, 'Water rising');
+  const state = JSON.parse(/<script type="application\/json" id="unfold-data">(.*?)<\/script>/.exec(html)![1]);
+  assert.equal(state.id, lb.id);
+  assert.equal(typeof state.cursor, 'number');
+  assert.match(html, /<script defer src="\/assets\/reader\.[0-9a-f]{12}\.js"><\/script>/);
+});
+
+test('unknown slugs and drafts are 404 pages; staff with a token see their draft, privately', async () => {
+  assert.equal((await t.app.inject('/live/no-such-blog')).statusCode, 404);
+  assert.equal((await t.app.inject('/live/Not_A_Slug!')).statusCode, 404);
+  const draft = (await t.app.inject({ method: 'POST', url: '/api/v1/liveblogs', headers: auth(editor), payload: { title: 'Secret draft' } })).json();
+  const anon = await t.app.inject(`/live/${draft.slug}`);
+  assert.equal(anon.statusCode, 404);
+  assert.match(anon.headers['content-type'] as string, /^text\/html/);
+  const staff = await t.app.inject({ url: `/live/${draft.slug}`, headers: auth(editor) });
+  assert.equal(staff.statusCode, 200);
+  assert.equal(staff.headers['cache-control'], 'private, no-store');
+  assert.ok(staff.body.includes('Secret draft'));
+});
+
+test('ETag and 304; cache headers; gzip and brotli served by Accept-Encoding', async () => {
+  const first = await page();
+  assert.equal(first.headers['cache-control'], 'public, max-age=0, s-maxage=5, stale-while-revalidate=30');
+  assert.equal(first.headers.vary, 'Accept-Encoding');
+  const etag = first.headers.etag as string;
+  assert.match(etag, /^"[0-9a-f]+"$/);
+  const again = await page({ 'if-none-match': etag });
+  assert.equal(again.statusCode, 304);
+  assert.equal(again.body, '');
+
+  const gz = await page({ 'accept-encoding': 'gzip, deflate' });
+  assert.equal(gz.headers['content-encoding'], 'gzip');
+  assert.equal(zlib.gunzipSync(gz.rawPayload).toString(), first.body);
+  assert.equal((await page({ 'accept-encoding': 'gzip', 'if-none-match': gz.headers.etag as string })).statusCode, 304);
+  const br = await page({ 'accept-encoding': 'gzip, br' });
+  assert.equal(br.headers['content-encoding'], 'br');
+  assert.equal(zlib.brotliDecompressSync(br.rawPayload).toString(), first.body);
+  assert.equal((await page({ 'accept-encoding': 'br;q=0, gzip' })).headers['content-encoding'], 'gzip');
+});
+
+test('a new entry, an edit and a delete re-render the cached page', async () => {
+  const before = await page();
+  const e = await publish({ headline: 'Fresh news' });
+  const after = await page();
+  assert.notEqual(after.headers.etag, before.headers.etag);
+  assert.ok(after.body.includes('Fresh news'));
+  assert.equal((await page({ 'if-none-match': before.headers.etag as string })).statusCode, 200);
+
+  await t.app.inject({ method: 'PATCH', url: `/api/v1/liveblogs/${lb.id}/entries/${e.id}`, headers: auth(editor), payload: { headline: 'Fresher news', revision: 1 } });
+  const edited = (await page()).body;
+  assert.ok(edited.includes('Fresher news'));
+  assert.ok(edited.includes('Updated <time'), 'an edited entry says when');
+  await t.app.inject({ method: 'DELETE', url: `/api/v1/liveblogs/${lb.id}/entries/${e.id}`, headers: auth(editor) });
+  assert.ok(!(await page()).body.includes(`entry-${e.id}`));
+});
+
+test('pinned, key events, verification and corrections render when entries carry them', () => {
+  const html = entryHtml(
+    {
+      id: 'e1',
+      liveblogId: 'lb1',
+      headline: 'A <b>claim</b>',
+      html: '<p>x</p>',
+      publishedAt: '2018-01-15T08:05:00.000Z',
+      updatedAt: '2018-01-15T09:00:00.000Z',
+      revision: 2,
+      keyEvent: true,
+      pinned: true,
+      verification: 'retracted',
+      correction: { note: 'Name <fixed>', at: '2018-01-15T09:00:00.000Z' },
+    },
+    gmtTime,
+  );
+  assert.ok(html.startsWith('<article class="entry is-key is-pinned is-retracted" id="entry-e1"'));
+  assert.ok(html.includes('A &lt;b&gt;claim&lt;/b&gt;'));
+  assert.ok(html.includes('>Retracted<'));
+  assert.ok(html.includes('Name &lt;fixed&gt;'));
+  assert.ok(html.includes('href="/api/v1/liveblogs/lb1/entries/e1/revisions">Updated <time datetime="2018-01-15T09:00:00.000Z">09:00</time>'));
+  assert.equal(escapeHtml(`<a href="x" onclick='y'>&`), '&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;');
+  assert.equal(jsonForScript({ s: '</script><!--' }), '{"s":"\\u003c/script>\\u003c!--"}');
+});
+
+test('/ lists live and recent live blogs; assets are immutable and precompressed', async () => {
+  const r = await t.app.inject('/');
+  assert.equal(r.statusCode, 200);
+  assert.ok(r.body.includes(`href="/live/${lb.slug}"`));
+  assert.ok(!r.body.includes('Secret draft'));
+  const js = /src="(\/assets\/reader\.[0-9a-f]+\.js)"/.exec((await page()).body)![1];
+  const a = await t.app.inject({ url: js, headers: { 'accept-encoding': 'gzip' } });
+  assert.equal(a.statusCode, 200);
+  assert.equal(a.headers['cache-control'], 'public, max-age=31536000, immutable');
+  assert.equal(a.headers['content-encoding'], 'gzip');
+  assert.match(a.headers['content-type'] as string, /javascript/);
+  assert.equal((await t.app.inject('/assets/reader.nope.js')).statusCode, 404);
+});

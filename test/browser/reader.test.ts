@@ -1,0 +1,128 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
+import type { Browser, Page } from 'playwright-core';
+import { makeTestApp, auth, type TestApp } from '../helpers/test-app.ts';
+import { launchBrowser, skipWithoutBrowser } from '../helpers/browser.ts';
+
+const skip = skipWithoutBrowser();
+if (skip) console.log(`# ${skip}`);
+
+let t: TestApp;
+let browser: Browser;
+let base: string;
+let editor: string;
+let lb: { id: string; slug: string };
+/** Seeded entries, oldest first. */
+const seeded: { id: string }[] = [];
+
+async function api(method: string, path: string, payload?: object) {
+  const r = await fetch(base + path, {
+    method,
+    headers: { ...auth(editor), ...(payload ? { 'content-type': 'application/json' } : {}) },
+    body: payload ? JSON.stringify(payload) : undefined,
+  });
+  assert.ok(r.ok, `${method} ${path}: ${r.status}`);
+  return r.status === 204 ? null : r.json();
+}
+const publish = (payload: object) => api('POST', `/api/v1/liveblogs/${lb.id}/entries`, payload);
+
+async function open(path = `/live/${lb.slug}`): Promise<Page> {
+  const ctx = await browser.newContext({ viewport: { width: 800, height: 700 } });
+  const page = await ctx.newPage();
+  await page.goto(base + path);
+  // The stream is up once the server's presence message has arrived.
+  await page.locator('#presence').waitFor({ state: 'visible' });
+  return page;
+}
+
+before(async () => {
+  if (skip) return;
+  t = await makeTestApp();
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+  editor = await t.tokenFor('editor', 'Desk');
+  browser = await launchBrowser();
+  lb = (await api('POST', '/api/v1/liveblogs', { title: 'Browser test live', lead: 'Lead text', status: 'live' })) as typeof lb;
+  for (let i = 0; i < 25; i++) {
+    const at = new Date(Date.UTC(2018, 0, 15, 8, i)).toISOString();
+    seeded.push(await publish({ headline: `Seeded ${i}`, body: `Paragraph one of ${i}.\n\nParagraph two of ${i}.`, publishedAt: at }));
+  }
+});
+
+after(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+test('a published entry appears at the top without a reload', { skip }, async () => {
+  const page = await open();
+  const e = await publish({ headline: 'Appears live', body: 'Hello **readers**' });
+  const el = page.locator(`#feed > article#entry-${e.id}`);
+  await el.waitFor();
+  assert.equal(await page.locator('#feed > article').first().getAttribute('id'), `entry-${e.id}`);
+  assert.match((await el.locator('time').first().textContent()) ?? '', /^\d\d:\d\d$/);
+  await page.locator('#announcer', { hasText: 'Appears live' }).waitFor({ state: 'attached' });
+  await page.context().close();
+});
+
+test('a reader scrolled down gets a "new messages" button instead of a shifting page', { skip }, async () => {
+  const page = await open();
+  await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+  await page.waitForFunction(() => document.getElementById('feed')!.getBoundingClientRect().top < 0);
+  const e = await publish({ headline: 'Waits behind the button' });
+  const button = page.locator('#fresh');
+  await button.waitFor({ state: 'visible' });
+  assert.equal(await button.textContent(), '↑ 1 new message');
+  assert.equal(await page.locator(`#entry-${e.id}`).count(), 0, 'not inserted while the reader is down the page');
+  await button.click();
+  const el = page.locator(`#feed > article#entry-${e.id}`);
+  await el.waitFor({ state: 'visible' });
+  assert.equal(await page.locator('#feed > article').first().getAttribute('id'), `entry-${e.id}`);
+  await page.waitForFunction((id) => {
+    const r = document.getElementById(id)!.getBoundingClientRect();
+    return r.top >= 0 && r.top < innerHeight;
+  }, `entry-${e.id}`);
+  assert.equal(await button.isHidden(), true);
+  await page.context().close();
+});
+
+test('edits and deletions apply in place', { skip }, async () => {
+  const page = await open();
+  const target = seeded[24];
+  await api('PATCH', `/api/v1/liveblogs/${lb.id}/entries/${target.id}`, { headline: 'Edited headline', revision: 1 });
+  await page.locator(`#entry-${target.id} h2`, { hasText: 'Edited headline' }).waitFor();
+  await page.locator(`#entry-${target.id} .upd`).waitFor();
+  const victim = seeded[23];
+  await api('DELETE', `/api/v1/liveblogs/${lb.id}/entries/${victim.id}`);
+  await page.locator(`#entry-${victim.id}`).waitFor({ state: 'detached' });
+  await page.context().close();
+});
+
+test('"Load more" appends older entries; a deep link loads until it finds its entry', { skip }, async () => {
+  const page = await open();
+  const oldest = seeded[0];
+  assert.equal(await page.locator(`#entry-${oldest.id}`).count(), 0);
+  await page.locator('#more').click();
+  await page.locator(`#entry-${oldest.id}`).waitFor({ state: 'attached' });
+  await page.locator('#more').waitFor({ state: 'hidden' });
+  await page.context().close();
+
+  const deep = await open(`/live/${lb.slug}#entry-${seeded[1].id}`);
+  await deep.locator(`#entry-${seeded[1].id}.is-target`).waitFor({ state: 'visible' });
+  await deep.context().close();
+});
+
+test('a returning reader sees how many entries arrived since the last visit', { skip }, async () => {
+  const first = await open();
+  const ctx = first.context();
+  await first.close(); // the visit is remembered when the page goes away
+  await publish({ headline: 'Since one' });
+  await publish({ headline: 'Since two' });
+  const page = await ctx.newPage();
+  await page.goto(`${base}/live/${lb.slug}`);
+  const since = page.locator('#since');
+  await since.waitFor({ state: 'visible' });
+  assert.match((await since.textContent()) ?? '', /^2 new entries since your last visit/);
+  await ctx.close();
+});
