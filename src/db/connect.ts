@@ -114,8 +114,12 @@ async function connectPostgres(url: string, opts: ConnectOptions): Promise<Db> {
     keepAlive: true,
     options: wanted ? `-c search_path=${wanted}` : undefined,
   });
-  // An idle client that loses its server emits 'error' on the pool; without a listener that kills the process.
+  // A client that loses its server emits 'error': on the pool when idle, on the client
+  // itself when checked out (mid-transaction, say), where pg-pool listens for nothing.
+  // Unheard, either kills the process; the query in flight still rejects, and the pool
+  // drops the dead client (it is no longer queryable) when it is released.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   let schema: string;
   try {
     const client = await pool.connect();

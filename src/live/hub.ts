@@ -43,6 +43,8 @@ interface Channel {
   ring: { cursor: number; frame: Buffer }[];
   held: Map<number, Change>;
   filling: boolean;
+  /** A fill was asked for while one ran: its read may predate the change that asked. */
+  refill: boolean;
   lastPresence: number;
   idleSince: number;
 }
@@ -168,6 +170,7 @@ export class Hub {
       ring: [],
       held: new Map(),
       filling: false,
+      refill: false,
       lastPresence: -1,
       idleSince: 0,
     };
@@ -232,14 +235,22 @@ export class Hub {
 
   /** Reads the change log after the last delivered cursor and delivers what it finds. */
   private async fill(ch: Channel): Promise<void> {
-    if (ch.filling || !ch.isReady) return;
+    if (!ch.isReady) return;
+    if (ch.filling) {
+      // Without another pass, a change held now would wait for the next resync.
+      ch.refill = true;
+      return;
+    }
     ch.filling = true;
     try {
-      for (;;) {
-        const page = await changesAfter(this.o.db, ch.id, ch.last, REPLAY_PAGE);
-        for (const c of page) this.accept(ch, c);
-        if (page.length < REPLAY_PAGE) break;
-      }
+      do {
+        ch.refill = false;
+        for (;;) {
+          const page = await changesAfter(this.o.db, ch.id, ch.last, REPLAY_PAGE);
+          for (const c of page) this.accept(ch, c);
+          if (page.length < REPLAY_PAGE) break;
+        }
+      } while (ch.refill);
     } catch (err) {
       this.o.log?.warn({ err, liveblogId: ch.id }, 'change log unreachable; will retry');
     } finally {
