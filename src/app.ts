@@ -85,7 +85,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
   linkRoutes(app, deps);
   opsRoutes(app, deps.db, state);
   await readerRoutes(app, { deps, liveblogs, entries });
-  deskRoutes(app);
+  deskRoutes(app, { liveblogs, clock: deps.clock });
 
   const services: Services = { users, sessions, liveblogs, entries, hub };
   return { app, services, state };

@@ -4,11 +4,41 @@
  * desk and still see, and send later, what they queued.
  */
 import type { FastifyInstance } from 'fastify';
+import { idParam } from '../http/schemas.ts';
+import { requireCapability } from '../auth/roles.ts';
+import type { LiveblogService } from '../liveblogs/liveblog-service.ts';
+import type { Clock } from '../time.ts';
+import { DeskPresence } from './desk-presence.ts';
 import { deskAssets } from './desk-assets.ts';
 import { deskPage } from './desk-page.ts';
 import { SERVICE_WORKER } from './service-worker.ts';
 
-export function deskRoutes(app: FastifyInstance): void {
+export function deskRoutes(app: FastifyInstance, d: { liveblogs: LiveblogService; clock: Clock }): void {
+  const presence = new DeskPresence();
+  const params = { type: 'object', properties: { id: idParam } } as const;
+
+  // Each desk reports itself every few seconds (and when it starts or stops editing).
+  app.put<{ Params: { id: string }; Body: { editing: string | null } }>(
+    '/api/v1/liveblogs/:id/desk-presence',
+    {
+      schema: {
+        params,
+        body: { type: 'object', required: ['editing'], additionalProperties: false, properties: { editing: { anyOf: [idParam, { type: 'null' }] } } },
+      },
+    },
+    async (req) => {
+      const user = requireCapability(req.user, 'entries:write');
+      const lb = await d.liveblogs.get(req.params.id, user);
+      return { items: presence.beat(lb.id, user, req.body.editing, d.clock().getTime()) };
+    },
+  );
+
+  app.delete<{ Params: { id: string } }>('/api/v1/liveblogs/:id/desk-presence', { schema: { params } }, async (req, reply) => {
+    const user = requireCapability(req.user, 'entries:write');
+    presence.leave(req.params.id, user.id);
+    return reply.code(204).send();
+  });
+
   app.get('/desk', async (_req, reply) => {
     const a = await deskAssets();
     return reply

@@ -134,6 +134,9 @@ test('two editors edit one entry: the second sees both versions in a conflict vi
   const benItem = ben.locator(`li[data-entry-id="${id}"]`);
   await anaItem.locator('text=Edit').click();
   await benItem.locator('text=Edit').click();
+  // Presence: Ben's desk shows who else is here and that Ana is editing this very entry.
+  await ben.locator('#desk-presence', { hasText: 'Ana Desk' }).waitFor();
+  await benItem.locator('.editing-by', { hasText: 'Ana Desk' }).waitFor();
   await anaItem.locator('.edit-body').fill('Offline one, edited by Ana.');
   await anaItem.locator('button.save').click();
   await desk.locator('.published-list li', { hasText: 'edited by Ana' }).waitFor();

@@ -27,8 +27,23 @@ function EntryText({ e }: { e: Pick<Entry, 'headline' | 'html'> }) {
   );
 }
 
-export function EntryItem({ lbId, e, me, onChange }: { lbId: string; e: Entry; me: Me; onChange: () => void }) {
-  const [edit, setEdit] = useState<Edit | null>(null);
+interface Props {
+  lbId: string;
+  e: Entry;
+  me: Me;
+  onChange: () => void;
+  /** Tells the desk's presence which entry this desk is editing (null: none). */
+  onEditing: (id: string | null) => void;
+  /** Colleagues editing this entry right now. */
+  editors: string[];
+}
+
+export function EntryItem({ lbId, e, me, onChange, onEditing, editors }: Props) {
+  const [edit, setEditState] = useState<Edit | null>(null);
+  const setEdit = (x: Edit | null) => {
+    setEditState(x);
+    onEditing(x ? e.id : null);
+  };
   const [conflict, setConflict] = useState<Entry | null>(null);
   const [error, setError] = useState('');
   const url = `/api/v1/liveblogs/${lbId}/entries/${e.id}`;
@@ -74,6 +89,7 @@ export function EntryItem({ lbId, e, me, onChange }: { lbId: string; e: Entry; m
         {e.pinned && <span class="pill">pinned</span>}
         {e.verification && <span class={`pill ${e.verification}`}>{e.verification}</span>}
         {e.revision > 1 && <span>rev {e.revision}</span>}
+        {editors.length > 0 && <span class="pill queued editing-by">{editors.join(', ')} editing</span>}
       </div>
       {!edit && <EntryText e={e} />}
       {e.correction && <p class="muted">Correction: {e.correction.note}</p>}

@@ -9,6 +9,7 @@ import { cached, keep } from './cache.ts';
 import { Composer } from './composer.tsx';
 import { EntryItem } from './entry-item.tsx';
 import { subscribe } from './outbox.ts';
+import { usePresence } from './presence.ts';
 import { isEditor, type Entry, type Liveblog, type Me } from './types.ts';
 
 interface Lists {
@@ -103,6 +104,9 @@ export function LiveblogDesk({ id, me, online }: { id: string; me: Me; online: b
   const [lb, setLb] = useState<Liveblog | null>(cached<Liveblog>(`lb:${id}`));
   const [error, setError] = useState('');
   const { lists, load } = useEntries(id, me);
+  const [editing, setEditing] = useState<string | null>(null);
+  const members = usePresence(id, editing, online && me.role !== 'moderator');
+  const editorsOf = (entryId: string) => members.filter((m) => m.editing === entryId && m.user.id !== me.id).map((m) => m.user.name);
   const saved = (x: Liveblog) => {
     setLb(x);
     keep(`lb:${id}`, x);
@@ -122,7 +126,7 @@ export function LiveblogDesk({ id, me, online }: { id: string; me: Me; online: b
         </h2>
         <ul class={`plain ${cls}`}>
           {list.map((e) => (
-            <EntryItem key={e.id} lbId={id} e={e} me={me} onChange={load} />
+            <EntryItem key={e.id} lbId={id} e={e} me={me} onChange={load} onEditing={setEditing} editors={editorsOf(e.id)} />
           ))}
         </ul>
       </section>
@@ -130,6 +134,11 @@ export function LiveblogDesk({ id, me, online }: { id: string; me: Me; online: b
   return (
     <>
       <Header lb={lb} me={me} onSaved={saved} />
+      {members.length > 0 && (
+        <p class="muted" id="desk-presence" aria-live="polite">
+          On this desk: {members.map((m) => m.user.name + (m.user.id === me.id ? ' (you)' : '')).join(', ')}
+        </p>
+      )}
       {me.role !== 'moderator' && <Composer liveblogId={id} me={me} online={online} />}
       {section(isEditor(me) ? 'Submissions waiting' : 'My submissions', lists.submitted, 'submitted-list')}
       {section('Drafts', lists.draft, 'draft-list')}
@@ -137,7 +146,7 @@ export function LiveblogDesk({ id, me, online }: { id: string; me: Me; online: b
         <h2 style="margin-top:0;font-size:1.05rem">Published</h2>
         <ul class="plain published-list">
           {lists.published.map((e) => (
-            <EntryItem key={e.id} lbId={id} e={e} me={me} onChange={load} />
+            <EntryItem key={e.id} lbId={id} e={e} me={me} onChange={load} onEditing={setEditing} editors={editorsOf(e.id)} />
           ))}
           {lists.published.length === 0 && <li class="muted">Nothing published yet.</li>}
         </ul>

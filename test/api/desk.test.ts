@@ -1,0 +1,44 @@
+/** The desk's page, script and service worker; presence on a live blog's desk. */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { makeTestApp, auth, type TestApp } from '../helpers/test-app.ts';
+
+let t: TestApp;
+before(async () => {
+  t = await makeTestApp();
+});
+after(() => t.close());
+
+test('/desk serves the app shell, its script, and a service worker allowed to control /desk', async () => {
+  const page = await t.app.inject('/desk');
+  assert.equal(page.statusCode, 200);
+  assert.match(page.headers['content-type'] as string, /text\/html/);
+  assert.match(page.body, /<script src="\/desk\/desk\.js\?v=[0-9a-f]{12}"/);
+  assert.match(page.headers['content-security-policy'] as string, /default-src 'self'/);
+  const js = await t.app.inject('/desk/desk.js');
+  assert.equal(js.statusCode, 200);
+  assert.match(js.headers['content-type'] as string, /javascript/);
+  assert.ok(js.body.length < 80_000, `the desk bundle stays lean (${js.body.length} bytes)`);
+  const sw = await t.app.inject('/desk/sw.js');
+  assert.equal(sw.headers['service-worker-allowed'], '/desk');
+  assert.match(sw.body, /caches\.open/);
+});
+
+test('presence: who is on the desk and which entry each edits; gone after leaving', async () => {
+  const ana = await t.tokenFor('editor', 'Ana');
+  const ben = await t.tokenFor('contributor', 'Ben');
+  const lb = (await t.app.inject({ method: 'POST', url: '/api/v1/liveblogs', headers: auth(ana), payload: { title: 'Presence' } })).json();
+  const url = `/api/v1/liveblogs/${lb.id}/desk-presence`;
+  await t.app.inject({ method: 'PUT', url, headers: auth(ana), payload: { editing: 'abc123' } });
+  const r = await t.app.inject({ method: 'PUT', url, headers: auth(ben), payload: { editing: null } });
+  assert.equal(r.statusCode, 200);
+  assert.deepEqual(
+    r.json().items.map((m: { user: { name: string }; editing: string | null }) => [m.user.name, m.editing]),
+    [['Ana', 'abc123'], ['Ben', null]],
+  );
+  assert.equal((await t.app.inject({ method: 'DELETE', url, headers: auth(ana) })).statusCode, 204);
+  const after = (await t.app.inject({ method: 'PUT', url, headers: auth(ben), payload: { editing: null } })).json().items;
+  assert.deepEqual(after.map((m: { user: { name: string } }) => m.user.name), ['Ben']);
+  assert.equal((await t.app.inject({ method: 'PUT', url, payload: { editing: null } })).statusCode, 401);
+  assert.equal((await t.app.inject({ method: 'PUT', url, headers: auth(await t.tokenFor('moderator')), payload: { editing: null } })).statusCode, 403);
+});
