@@ -87,7 +87,7 @@ test('a reader scrolled down gets a "new messages" button instead of a shifting 
   await page.context().close();
 });
 
-test('edits and deletions apply in place', { skip }, async () => {
+test('edits, deletions and the live blog\'s own changes apply in place', { skip }, async () => {
   const page = await open();
   const target = seeded[24];
   await api('PATCH', `/api/v1/liveblogs/${lb.id}/entries/${target.id}`, { headline: 'Edited headline', revision: 1 });
@@ -96,6 +96,11 @@ test('edits and deletions apply in place', { skip }, async () => {
   const victim = seeded[23];
   await api('DELETE', `/api/v1/liveblogs/${lb.id}/entries/${victim.id}`);
   await page.locator(`#entry-${victim.id}`).waitFor({ state: 'detached' });
+  await api('PATCH', `/api/v1/liveblogs/${lb.id}`, { status: 'ended', title: 'Browser test, over' });
+  await page.locator('#badge', { hasText: 'Ended' }).waitFor();
+  await page.locator('#lb-title', { hasText: 'Browser test, over' }).waitFor();
+  await api('PATCH', `/api/v1/liveblogs/${lb.id}`, { status: 'live' });
+  await page.locator('#badge', { hasText: 'Live' }).waitFor();
   await page.context().close();
 });
 

@@ -55,7 +55,7 @@ export class Feed {
   published(e: EntryLike): void {
     this.syncKeyEvent(e);
     if (document.getElementById(`entry-${e.id}`) || this.pending.has(e.id)) return this.updated(e);
-    if (e.pinned || this.atTop()) {
+    if (this.atTop()) {
       this.place(this.render(e), e);
       this.announce(`New entry: ${textOf(e)}`);
       return;
