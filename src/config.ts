@@ -62,7 +62,8 @@ function url(env: Env, name: string, protocols: string[]): string | null {
   try {
     u = new URL(raw);
   } catch {
-    throw new ConfigError(`${name} is not a valid URL: "${raw}"`);
+    // The message reaches logs: never echo a password.
+    throw new ConfigError(`${name} is not a valid URL: "${raw.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@')}"`);
   }
   if (!protocols.includes(u.protocol)) {
     throw new ConfigError(`${name} must start with ${protocols.map((p) => p + '//').join(' or ')}, got "${u.protocol}//"`);
