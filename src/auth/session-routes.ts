@@ -48,18 +48,21 @@ export function sessionRoutes(app: FastifyInstance, d: SessionRouteDeps): void {
       // A fresh session id at every sign-in: a cookie planted before sign-in is worth nothing after it.
       const old = req.session;
       if (old) await d.sessions.remove(old.idHash);
-      const s = await d.sessions.create(u.id, d.clock());
+      const now = d.clock();
+      // Sign-ins are rare enough to carry the clean-up of sessions nobody will use again.
+      await d.sessions.purgeExpired(now);
+      const s = await d.sessions.create(u.id, now);
       setCookie(reply, s.secret, SESSION_TTL_MS);
       return { user: { id: u.id, email: u.email, name: u.name, role: u.role }, csrfToken: s.csrfToken };
     },
   );
 
-  app.get('/api/v1/session', async (req) => {
+  app.get('/api/v1/session', { schema: { summary: 'Who is signed in, with the CSRF token for cookie requests' } }, async (req) => {
     if (!req.user) throw unauthorized('Not signed in.');
     return { user: req.user, csrfToken: req.session?.csrfToken ?? null };
   });
 
-  app.delete('/api/v1/session', async (req, reply) => {
+  app.delete('/api/v1/session', { schema: { summary: 'Sign out: the session ends on the server' } }, async (req, reply) => {
     if (req.session) await d.sessions.remove(req.session.idHash);
     setCookie(reply, '', 0);
     return reply.code(204).send();

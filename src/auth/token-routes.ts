@@ -7,7 +7,7 @@ import { requireCapability } from './roles.ts';
 import type { UserStore } from './user-store.ts';
 
 export function tokenRoutes(app: FastifyInstance, users: UserStore, clock: Clock): void {
-  app.get('/api/v1/tokens', async (req) => {
+  app.get('/api/v1/tokens', { schema: { summary: "The caller's tokens, with label and last use (never the secret)" } }, async (req) => {
     const u = requireCapability(req.user, 'tokens:own');
     return { items: await users.listTokens(u.id) };
   });

@@ -24,7 +24,7 @@ interface UserPatch {
 }
 
 export function userRoutes(app: FastifyInstance, d: { users: UserStore; sessions: SessionStore; clock: Clock }): void {
-  app.get('/api/v1/users', async (req) => {
+  app.get('/api/v1/users', { schema: { summary: 'Every account (admins only)' } }, async (req) => {
     requireCapability(req.user, 'users:manage');
     return { items: await d.users.list() };
   });

@@ -46,10 +46,11 @@ export function Composer({ liveblogId, me, online }: { liveblogId: string; me: M
   useEffect(() => localStorage.setItem(storeKey, JSON.stringify(d)), [d]);
 
   const set = (patch: Partial<Draft>) => setD((cur) => ({ ...cur, ...patch }));
-  const publish = () => {
+  const publish = (asDraft = false) => {
     if (!d.headline.trim() && !d.body.trim()) return setError('Write a headline or a body first.');
     setError('');
-    enqueue(liveblogId, { headline: d.headline.trim() || null, body: d.body, keyEvent: d.keyEvent, pinned: d.pinned });
+    const input = { headline: d.headline.trim() || null, body: d.body, keyEvent: d.keyEvent, pinned: d.pinned };
+    enqueue(liveblogId, asDraft ? { ...input, status: 'draft' } : input);
     setD(EMPTY);
     bodyRef.current?.focus();
   };
@@ -79,7 +80,8 @@ export function Composer({ liveblogId, me, online }: { liveblogId: string; me: M
             )}
             <span class="grow" />
             <span class="muted">Ctrl/⌘+Enter</span>
-            <button class="primary" onClick={publish}>
+            <button onClick={() => publish(true)}>Save as draft</button>
+            <button class="primary" onClick={() => publish()}>
               {isEditor(me) ? 'Publish' : 'Submit for review'}
             </button>
           </div>
@@ -97,7 +99,10 @@ export function Composer({ liveblogId, me, online }: { liveblogId: string; me: M
         <ul class="plain" aria-label="Outbox" style="margin-top:.6rem">
           {outbox.map((i) => (
             <li key={i.key} class="row outbox-item" data-state={i.state}>
-              <span class="grow">{i.input.headline || i.input.body.slice(0, 80)}</span>
+              <span class="grow">
+                {i.input.status === 'draft' && <span class="muted">Draft: </span>}
+                {i.input.headline || i.input.body.slice(0, 80)}
+              </span>
               <span class={`pill ${i.state}`}>{LABEL[i.state]}</span>
               {i.error && <span class="err">{i.error}</span>}
               {i.state === 'failed' && <button onClick={() => retry(i.key)}>Retry</button>}

@@ -6,7 +6,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, NetworkError, lastKnownMe, rememberSession } from './api.ts';
-import { startOutbox } from './outbox.ts';
+import { flush, startOutbox } from './outbox.ts';
 import { SignIn } from './sign-in.tsx';
 import { LiveblogList } from './liveblog-list.tsx';
 import { LiveblogDesk } from './liveblog-desk.tsx';
@@ -59,8 +59,24 @@ function App() {
       });
   }, []);
 
+  useEffect(() => {
+    const out = () => setMe(null);
+    addEventListener('unfold:signed-out', out);
+    return () => removeEventListener('unfold:signed-out', out);
+  }, []);
+
   if (me === undefined) return <p style="padding:1rem">Loading the desk…</p>;
-  if (me === null) return <SignIn onSignedIn={setMe} />;
+  if (me === null) {
+    return (
+      <SignIn
+        onSignedIn={(u) => {
+          setMe(u);
+          // Whatever waited for a sign-in goes now, with its original Idempotency-Key.
+          void flush();
+        }}
+      />
+    );
+  }
 
   const signOut = async () => {
     await api('DELETE', '/api/v1/session').catch(() => {});

@@ -168,7 +168,7 @@ export function EntryItem({ lbId, e, me, onChange, onEditing, editors }: Props) 
       {!edit && canEdit && (
         <p class="row">
           <button onClick={startEdit}>Edit</button>
-          {editor && e.status === 'submitted' && (
+          {editor && e.status !== 'published' && (
             <button class="primary" onClick={() => patch({ status: 'published' })}>
               Publish
             </button>

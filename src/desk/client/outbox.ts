@@ -13,7 +13,7 @@ export type OutboxState = 'queued' | 'sending' | 'sent' | 'failed';
 export interface OutboxItem {
   key: string;
   liveblogId: string;
-  input: { headline: string | null; body: string; keyEvent: boolean; pinned: boolean };
+  input: { headline: string | null; body: string; keyEvent: boolean; pinned: boolean; status?: 'draft' };
   state: OutboxState;
   composedAt: string;
   error?: string;
@@ -97,7 +97,9 @@ export async function flush(): Promise<void> {
         if (err instanceof NetworkError || status >= 500 || status === 429 || status === 408 || status === 401) {
           // Not refused, just not now (offline, server restarting, signed out): keep it, in place.
           update(next.key, { state: 'queued', error: status === 401 ? 'Sign in again to send' : undefined });
-          later();
+          // Signed out meanwhile (session expired): the desk asks for a sign-in, then flushes again.
+          if (status === 401) dispatchEvent(new Event('unfold:signed-out'));
+          else later();
           return;
         }
         update(next.key, { state: 'failed', error: (err as Error).message });
