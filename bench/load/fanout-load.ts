@@ -1,0 +1,326 @@
+/**
+ * The load process of the fan-out and reconnect-storm benchmarks (run on its own core).
+ * It connects N readers, publishes M messages at a fixed rate (open loop: each send is
+ * scheduled in advance and never waits for the previous answer), and records, per
+ * message and reader, publish → received. In storm mode it drops every reader at once
+ * partway through and reconnects them with Last-Event-ID while publishing goes on, then
+ * counts, exactly, every lost and duplicated change per reader.
+ *
+ * Arg (JSON): LoadArgs. Prints `BENCH_RESULT {json}`.
+ */
+import http from 'node:http';
+import { childArgs, report } from '../lib/proc.ts';
+import { fakeEntryJson, entryBody, headline } from '../lib/payload.ts';
+import { summarize, round } from '../lib/stats.ts';
+import type { ServerStats } from '../lib/server-stats.ts';
+import { makeReader, type Reader, type Sink, type Target } from './readers.ts';
+
+export interface LoadArgs {
+  mode: 'fanout' | 'storm';
+  target: Target;
+  readers: number;
+  /** Source addresses for the first connections, and (storm) for the reconnections. */
+  addresses: string[];
+  reconnectAddresses?: string[];
+  publish: { kind: 'unfold' | 'raw'; port: number; liveblogId?: string; token?: string };
+  rate: number;
+  messages: number;
+  /** Storm: drop everyone after this many messages were sent. */
+  dropAfter?: number;
+  drainMs: number;
+  /** Messages sent before measuring (seq -1: delivered and checked for order, not timed). */
+  warmup: number;
+  connectConcurrency: number;
+}
+
+const a = childArgs<LoadArgs>();
+const N = a.readers;
+const M = a.messages;
+const deadline = Date.now() + 15 * 60_000; // no run of this process lasts longer than this
+const hardStop = setTimeout(() => {
+  report({ error: 'load process hit its 15-minute bound' });
+  process.exit(2);
+}, deadline - Date.now());
+hardStop.unref();
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+
+function request(port: number, method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method, path, agent, headers: body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers } : headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', reject);
+    req.setTimeout(30_000, () => req.destroy(new Error('timeout')));
+    req.end(body);
+  });
+}
+
+const stats = async (gc: boolean): Promise<ServerStats> => JSON.parse((await request(a.target.port, 'GET', `/__bench/stats${gc ? '?gc=1' : ''}`)).body);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const now = () => performance.now();
+
+// ---- per-reader and per-message state, in flat arrays (no per-message objects) ----
+const sendAt = new Float64Array(M).fill(NaN);
+const committed = new Uint8Array(M);
+const got = new Int32Array(M);
+const firstAt = new Float64Array(M).fill(Infinity);
+const lastAt = new Float64Array(M).fill(0);
+const latencies = new Float32Array(N * M);
+let nLat = 0;
+const lastCursor = new Float64Array(N).fill(-1);
+const firstCursor = new Float64Array(N).fill(-1);
+const lastSeq = new Int32Array(N).fill(-1);
+let dup = 0;
+let gaps = 0;
+let opened = 0;
+let failed = 0;
+let reconnects = 0;
+let phase: 'connect' | 'run' | 'reconnect' = 'connect';
+let committedSeq = -1;
+// Storm bookkeeping: when each reader came back, what it had to reach, when it did.
+const stormTarget = new Int32Array(N).fill(-1);
+const caughtAt = new Float64Array(N).fill(NaN);
+const reopenedAt = new Float64Array(N).fill(NaN);
+let droppedAt = NaN;
+const failures = new Map<string, number>();
+
+let waiters: (() => void)[] = [];
+const wake = () => {
+  const w = waiters;
+  waiters = [];
+  for (const f of w) f();
+};
+const until = async (cond: () => boolean, ms: number) => {
+  const end = now() + ms;
+  while (!cond() && now() < end) await Promise.race([new Promise<void>((r) => waiters.push(r)), sleep(50)]);
+  return cond();
+};
+
+const readers: Reader[] = [];
+const sink: Sink = {
+  open(r) {
+    if (phase === 'reconnect') {
+      reopenedAt[r.index] = now();
+      stormTarget[r.index] = committedSeq;
+      if (lastSeq[r.index] >= committedSeq) caughtAt[r.index] = now();
+    }
+    opened++;
+    next();
+    wake();
+  },
+  message(r, cursor, seq) {
+    const i = r.index;
+    const t = now();
+    const prev = lastCursor[i];
+    if (prev >= 0) {
+      if (cursor <= prev) {
+        dup++;
+        return;
+      }
+      if (cursor > prev + 1) gaps += cursor - prev - 1;
+    } else firstCursor[i] = cursor;
+    lastCursor[i] = cursor;
+    if (seq >= 0 && seq < M) {
+      lastSeq[i] = seq;
+      got[seq]++;
+      if (t < firstAt[seq]) firstAt[seq] = t;
+      if (t > lastAt[seq]) lastAt[seq] = t;
+      latencies[nLat++] = t - sendAt[seq];
+      if (stormTarget[i] >= 0 && Number.isNaN(caughtAt[i]) && seq >= stormTarget[i]) caughtAt[i] = t;
+    }
+  },
+  closed(r, why) {
+    failures.set(why, (failures.get(why) ?? 0) + 1);
+    if (phase === 'reconnect' && Number.isNaN(reopenedAt[r.index]) && reconnects < N * 5) {
+      // Like EventSource: try again shortly with the newest Last-Event-ID.
+      reconnects++;
+      setTimeout(() => r.connect(addr(r.index, true), lastCursor[r.index] >= 0 ? lastCursor[r.index] : undefined), 100);
+      return;
+    }
+    failed++;
+    next();
+    wake();
+  },
+};
+
+const addr = (i: number, second = false) => {
+  const list = second && a.reconnectAddresses?.length ? a.reconnectAddresses : a.addresses;
+  return list[i % list.length];
+};
+
+// Connect with a bounded number of handshakes in flight (the server's accept queue is finite).
+let queue: (() => void)[] = [];
+let inflight = 0;
+function next(): void {
+  inflight = Math.max(0, inflight - 1);
+  pump();
+}
+function pump(): void {
+  while (inflight < a.connectConcurrency && queue.length) {
+    inflight++;
+    queue.shift()!();
+  }
+}
+
+async function connectAll(second: boolean): Promise<number> {
+  const t0 = now();
+  opened = 0;
+  failed = 0;
+  queue = [];
+  inflight = 0;
+  for (let i = 0; i < N; i++) {
+    const r = readers[i];
+    queue.push(() => r.connect(addr(i, second), second && lastCursor[i] >= 0 ? lastCursor[i] : undefined));
+  }
+  pump();
+  await until(() => opened + failed >= N, 60_000 + N * 3);
+  return now() - t0;
+}
+
+async function publish(seq: number): Promise<void> {
+  const t = now();
+  if (seq >= 0) sendAt[seq] = t;
+  const stamp = performance.timeOrigin + t;
+  try {
+    let res;
+    if (a.publish.kind === 'unfold') {
+      res = await request(a.publish.port, 'POST', `/api/v1/liveblogs/${a.publish.liveblogId}/entries`, JSON.stringify({ headline: headline(seq, stamp), body: entryBody(seq) }), {
+        authorization: `Bearer ${a.publish.token}`,
+      });
+    } else res = await request(a.publish.port, 'POST', '/publish', fakeEntryJson(seq, stamp));
+    if (res.status < 300 && seq < 0) return;
+    if (res.status < 300) {
+      committed[seq] = 1;
+      while (committed[committedSeq + 1]) committedSeq++;
+    } else failures.set(`publish ${res.status}`, (failures.get(`publish ${res.status}`) ?? 0) + 1);
+  } catch (e) {
+    failures.set(`publish ${(e as Error).message}`, (failures.get(`publish ${(e as Error).message}`) ?? 0) + 1);
+  }
+}
+
+async function main() {
+  const idle = await stats(true);
+  for (let i = 0; i < N; i++) readers.push(makeReader(a.target, i, sink));
+  const connectMs = await connectAll(false);
+  const connected = opened;
+  await sleep(Math.min(3000, 500 + N / 20));
+  const held = await stats(true);
+
+  // Warm-up messages (not counted: their sequence number is -1) let the JIT settle first.
+  for (let w = 0; w < a.warmup; w++) {
+    await publish(-1);
+    await sleep(1000 / a.rate);
+  }
+  await sleep(300);
+  const before = await stats(false);
+
+  // Open loop: message k goes out at start + k/rate whatever happened to message k-1.
+  phase = 'run';
+  const start = now() + 100;
+  const sends: Promise<void>[] = [];
+  let reconnectMs = NaN;
+  let stormDone: Promise<void> | null = null;
+  for (let k = 0; k < M; k++) {
+    const due = start + (k * 1000) / a.rate;
+    const wait = due - now();
+    if (wait > 1) await sleep(wait);
+    sends.push(publish(k));
+    if (a.mode === 'storm' && k + 1 === a.dropAfter) {
+      await Promise.all(sends); // the dropped readers must have a committed change to come back to
+      droppedAt = now();
+      for (const r of readers) r.drop();
+      phase = 'reconnect';
+      stormDone = connectAll(true).then((ms) => void (reconnectMs = ms));
+    }
+  }
+  await Promise.all(sends);
+  const lastSent = now();
+  const expectEach = a.mode === 'storm' ? N : connected;
+  await until(() => {
+    for (let k = 0; k < M; k++) if (committed[k] && got[k] < expectEach) return false;
+    return true;
+  }, a.drainMs);
+  if (stormDone) await stormDone;
+  const drainedAfter = now() - lastSent;
+  const after = await stats(false);
+
+  // ---- results ----
+  const delivered = got.reduce((s, x) => s + x, 0);
+  const committedCount = committed.reduce((s, x) => s + x, 0);
+  const expected = committedCount * expectEach;
+  const spread: number[] = [];
+  for (let k = 0; k < M; k++) if (got[k] > 0) spread.push(lastAt[k] - firstAt[k]);
+  // Exact loss count: every reader must hold every cursor from the first one to the last.
+  let lost = gaps;
+  let maxCursor = 0;
+  let minFirst = Infinity;
+  for (let i = 0; i < N; i++) {
+    if (lastCursor[i] > maxCursor) maxCursor = lastCursor[i];
+    if (firstCursor[i] >= 0 && firstCursor[i] < minFirst) minFirst = firstCursor[i];
+  }
+  for (let i = 0; i < N; i++) {
+    if (lastCursor[i] < 0) lost += maxCursor - minFirst + 1;
+    else lost += maxCursor - lastCursor[i] + (firstCursor[i] - minFirst);
+  }
+  const lat = summarize(latencies.subarray(0, nLat));
+  const cpuUs = after.cpuUserUs + after.cpuSystemUs - (before.cpuUserUs + before.cpuSystemUs);
+  const fan = summarize(after.fanouts);
+  const result: Record<string, unknown> = {
+    readers: N,
+    connected,
+    connectMs: round(connectMs, 0),
+    messages: M,
+    committed: committedCount,
+    rate: a.rate,
+    delivered,
+    expected,
+    deliveredRatio: round(delivered / Math.max(1, expected), 4),
+    missingAtEnd: expected - delivered,
+    drainedAfterMs: round(drainedAfter, 0),
+    latencyMs: { p50: round(lat.p50, 1), p99: round(lat.p99, 1), max: round(lat.max, 1), mean: round(lat.mean, 1) },
+    // Per message: first and last arrival after its send, to see whether the run kept up.
+    perMessageMs: Array.from({ length: Math.min(M, 300) }, (_, k) => (got[k] ? [round(firstAt[k] - sendAt[k], 0), round(lastAt[k] - sendAt[k], 0)] : null)),
+    clientSpreadMs: { p50: round(summarize(spread).p50, 1), p99: round(summarize(spread).p99, 1) },
+    fanoutLoopMs: { p50: round(fan.p50, 2), p99: round(fan.p99, 2), max: round(fan.max, 2), n: fan.n },
+    serverCpuMsPerMessage: round(cpuUs / 1000 / Math.max(1, committedCount), 2),
+    serverCpuUsPerWrite: round(cpuUs / Math.max(1, delivered), 2),
+    rssMB: round(held.rss / 2 ** 20, 1),
+    rssPerReaderKB: round((held.rss - idle.rss) / 1024 / Math.max(1, connected), 2),
+    heapPerReaderKB: round((held.heapUsed - idle.heapUsed) / 1024 / Math.max(1, connected), 2),
+    externalPerReaderKB: round((held.external - idle.external) / 1024 / Math.max(1, connected), 2),
+    serverReaders: held.readers,
+    duplicates: dup,
+    lost,
+    failures: Object.fromEntries(failures),
+  };
+  if (a.mode === 'storm') {
+    const caught: number[] = [];
+    let notCaught = 0;
+    for (let i = 0; i < N; i++) {
+      if (Number.isNaN(caughtAt[i])) notCaught++;
+      else caught.push(caughtAt[i] - droppedAt);
+    }
+    const c = summarize(caught);
+    result.storm = {
+      droppedAfterMessages: a.dropAfter,
+      reconnectAllMs: round(reconnectMs, 0),
+      allCaughtUpMs: notCaught ? null : round(c.max, 0),
+      caughtUpP50Ms: round(c.p50, 0),
+      notCaughtUp: notCaught,
+      retries: reconnects,
+      finalCursor: maxCursor,
+    };
+  }
+  for (const r of readers) r.drop();
+  agent.destroy();
+  report(result);
+  process.exit(0);
+}
+
+main().catch((e) => {
+  report({ error: String(e?.stack ?? e) });
+  process.exit(1);
+});

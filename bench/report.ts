@@ -1,0 +1,194 @@
+/**
+ * Renders BENCHMARKS.md from results.json: every figure beside its floor or peer from
+ * the same run, each comparison as a ratio, and the command that reproduces it. The
+ * prose about profiles and fixes comes from bench/notes.md; no figure is typed by hand.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { BENCH_DIR } from './lib/proc.ts';
+
+type Any = Record<string, any>;
+
+const f = (x: unknown, d = 1) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(d).replace(/\.0+$/, '') : '—');
+const ratio = (a: unknown, b: unknown) => (typeof a === 'number' && typeof b === 'number' && b > 0 ? `${(a / b).toFixed(2)}×` : '—');
+const kn = (n: number) => (n >= 1000 ? `${n / 1000}k` : String(n));
+const table = (head: string[], rows: string[][]) => [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+
+const NAMES: Record<string, string> = { floor: 'floor (raw `net`)', socketio: 'Socket.IO 4 (ws)', unfold: '**Unfold**', 'unfold-before': 'Unfold before fix' };
+
+function fanout(s: Any | undefined): string {
+  if (!s?.rows?.length) return '_Not run yet._';
+  const byN = new Map<number, Any[]>();
+  for (const r of s.rows) byN.set(r.readers, [...(byN.get(r.readers) ?? []), r]);
+  const out: string[] = [];
+  for (const [n, rows] of [...byN].sort((a, b) => a[0] - b[0])) {
+    const floor = rows.find((r) => r.target === 'floor');
+    const first = rows[0];
+    out.push(`### ${kn(n)} readers — ${first.messages} messages at ${first.rate}/s\n`);
+    out.push(`Reproduce: \`npm run bench -- fanout --readers ${n}${n >= 50_000 ? ` --rate ${first.rate} --messages ${first.messages}` : ''}\`\n`);
+    const order = ['floor', 'socketio', 'unfold', 'unfold-before'];
+    rows.sort((a, b) => order.indexOf(a.target) - order.indexOf(b.target));
+    out.push(
+      table(
+        ['server', 'connected', 'delivered', 'p50 ms', 'p99 ms', 'max ms', 'p99 ÷ floor', 'CPU µs / delivered msg', 'CPU ÷ floor', 'fan-out loop p50 ms', 'RSS MB', 'RSS KB / reader', 'heap KB / reader', 'lost / dup'],
+        rows.map((r) => [
+          NAMES[r.target] ?? r.target,
+          `${r.connected}/${r.readers}`,
+          `${f(r.deliveredRatio * 100, 2)} %`,
+          f(r.latencyMs?.p50),
+          f(r.latencyMs?.p99),
+          f(r.latencyMs?.max),
+          r.target === 'floor' ? '1×' : ratio(r.latencyMs?.p99, floor?.latencyMs?.p99),
+          f(r.serverCpuUsPerWrite, 2),
+          r.target === 'floor' ? '1×' : ratio(r.serverCpuUsPerWrite, floor?.serverCpuUsPerWrite),
+          f(r.fanoutLoopMs?.p50, 2),
+          f(r.rssMB),
+          f(r.rssPerReaderKB, 2),
+          f(r.heapPerReaderKB, 2),
+          `${r.lost} / ${r.duplicates}`,
+        ]),
+      ),
+    );
+    out.push(`\n<sub>Run ${first.run}. CPU = the server process's user+system time from the first timed publish until every reader had every message (or the 15 s drain bound), divided by messages delivered; for Unfold it includes the HTTP write path of each entry. "fan-out loop" = the synchronous loop writing one message to every socket, timed inside the server.</sub>\n`);
+  }
+  return out.join('\n');
+}
+
+function pages(s: Any | undefined): string {
+  if (!s) return '_Not run yet._';
+  if (s.skipped) return `_Skipped in the run of ${s.run}: ${s.skipped}. Run \`npm run bench -- pages\` once it has landed._`;
+  return [
+    'Reproduce: `npm run bench -- pages`\n',
+    table(
+      ['entries', 'encoding', 'bytes', 'Unfold req/s', 'nginx req/s', 'Unfold ÷ nginx', 'Unfold p99 ms', 'nginx p99 ms', 'non-2xx (U/n)'],
+      s.rows.map((r: Any) => [String(r.entries), r.encoding + (r.encoding === 'gzip' && !r.unfoldSentGzip ? ' (Unfold sent identity)' : ''), String(r.bytes), f(r.unfold.requestsPerSec, 0), f(r.nginx.requestsPerSec, 0), `**${f(r.ratio, 2)}×**`, f(r.unfold.latencyMs.p99), f(r.nginx.latencyMs.p99), `${r.unfold.non2xx}/${r.nginx.non2xx}`]),
+    ),
+    `\n<sub>Run ${s.run}. autocannon, 50 connections, after a 1 s warm-up; nginx 1 worker serving the same bytes (its gzip variant is Unfold's own gzip body, via gzip_static).</sub>`,
+  ].join('\n');
+}
+
+function writes(s: Any | undefined): string {
+  if (!s?.rows?.length) return '_Not run yet._';
+  const base = new Map<string, number>();
+  for (const r of s.rows) if (r.writers === 1 && r.requestsPerSec) base.set(r.db, r.requestsPerSec);
+  return [
+    'Reproduce: `npm run bench -- writes` (one database: `--db sqlite` or `--db postgres`)\n',
+    table(
+      ['database', 'scenario', 'entries/s', 'p50 ms', 'p99 ms', '÷ 1 writer', 'non-2xx / errors'],
+      s.rows.map((r: Any) =>
+        r.error
+          ? [r.db, r.name, `not run: ${r.error.slice(0, 120)}`, '', '', '', '']
+          : [r.db, r.name, `**${f(r.requestsPerSec, 0)}**`, f(r.latencyMs.p50), f(r.latencyMs.p99), ratio(r.requestsPerSec, base.get(r.db)), `${r.non2xx} / ${r.errors}`],
+      ),
+    ),
+    `\n<sub>Run ${s.rows[0]?.run}. Each request: POST /api/v1/liveblogs/{id}/entries with a bearer token and a fresh ~600-byte Markdown body → validate, render, sanitize, one transaction (entry + cursor + change log), publish. SQLite with synchronous=FULL (each commit is fsynced); PostgreSQL 15 local, a fresh schema per run, pool of 10.</sub>`,
+  ].join('\n');
+}
+
+function storm(s: Any | undefined): string {
+  if (!s) return '_Not run yet._';
+  const st = s.storm ?? {};
+  return [
+    `Reproduce: \`npm run bench -- storm --readers ${s.readers}\`\n`,
+    table(
+      ['readers', 'dropped after', 'all reconnected ms', 'all caught up ms', 'p50 caught up ms', 'lost', 'duplicated', 'retries', 'delivered'],
+      [[String(s.readers), `${st.droppedAfterMessages} of ${s.messages} msgs (${s.rate}/s)`, f(st.reconnectAllMs, 0), st.allCaughtUpMs === null ? `**not all** (${st.notCaughtUp} behind)` : `**${f(st.allCaughtUpMs, 0)}**`, f(st.caughtUpP50Ms, 0), `**${s.lost}**`, `**${s.duplicates}**`, String(st.retries), `${f(s.deliveredRatio * 100, 2)} %`]],
+    ),
+    `\n<sub>Run ${s.run}. Caught up: the reader has reconnected and holds every change committed when it came back. Lost/duplicated: each reader's cursors are checked to run from the first to the last cursor of the run without a gap or a repeat.</sub>`,
+  ].join('\n');
+}
+
+function start(s: Any | undefined): string {
+  if (!s) return '_Not run yet._';
+  const w = s.weight;
+  return [
+    'Reproduce: `npm run bench -- start`\n',
+    table(
+      ['listening ms', 'first reader page ms', 'HTML gz bytes', 'JS gz bytes', 'CSS gz bytes', 'JS+CSS gz', 'goal JS+CSS'],
+      [[f(s.listenMs, 0), s.firstPageMs ? `**${s.firstPageMs}**` : `— (${s.note ?? s.error ?? 'no page'})`, f(w?.htmlGzip, 0), f(w?.jsGzip, 0), f(w?.cssGzip, 0), w ? `**${(w.jsCssGzip / 1024).toFixed(1)} KB**` : '—', '< 30 KB']],
+    ),
+    `\n<sub>Run ${s.run}. \`unfold serve\` on an empty data folder (migrations + demo import included), from process spawn to the first 200 of /live/{slug}.</sub>`,
+  ].join('\n');
+}
+
+function goals(r: Any): string {
+  const rows: string[][] = [];
+  const fo = r.scenarios?.fanout?.rows ?? [];
+  for (const n of [...new Set<number>(fo.map((x: Any) => x.readers))].sort((a, b) => a - b)) {
+    const u = fo.find((x: Any) => x.readers === n && x.target === 'unfold');
+    const fl = fo.find((x: Any) => x.readers === n && x.target === 'floor');
+    if (!u || !fl) continue;
+    const p = u.latencyMs.p99 / fl.latencyMs.p99;
+    const c = u.serverCpuUsPerWrite / fl.serverCpuUsPerWrite;
+    rows.push([`fan-out ${kn(n)}: p99 within 1.3× floor`, `${p.toFixed(2)}×`, p <= 1.3 ? 'yes' : 'no']);
+    rows.push([`fan-out ${kn(n)}: CPU per delivered message within 1.3× floor`, `${c.toFixed(2)}×`, c <= 1.3 ? 'yes' : 'no']);
+    if (n >= 10_000) rows.push([`fan-out ${kn(n)}: heap per idle reader ≤ 6 KB`, `${f(u.heapPerReaderKB, 2)} KB`, u.heapPerReaderKB <= 6 ? 'yes' : 'no']);
+    if (n >= 50_000) rows.push([`fan-out ${kn(n)}: p99 under 1 s`, `${f(u.latencyMs.p99, 0)} ms`, u.latencyMs.p99 < 1000 ? 'yes' : 'no']);
+  }
+  const pg = r.scenarios?.pages;
+  for (const x of pg?.rows ?? []) rows.push([`page ${x.entries} entries ${x.encoding}: ≥ 0.8× nginx`, `${f(x.ratio, 2)}×`, x.ratio >= 0.8 ? 'yes' : 'no']);
+  if (pg?.skipped) rows.push(['pages ≥ 0.8× nginx', 'not measured', 'reader page not landed']);
+  const st = r.scenarios?.storm;
+  if (st) rows.push([`storm ${kn(st.readers)}: 0 lost, 0 duplicated`, `${st.lost} lost, ${st.duplicates} duplicated`, st.lost === 0 && st.duplicates === 0 ? 'yes' : 'no']);
+  const w = r.scenarios?.start?.weight;
+  if (w) rows.push(['reader page JS+CSS gzipped < 30 KB', `${(w.jsCssGzip / 1024).toFixed(1)} KB`, w.jsCssGzip < 30 * 1024 ? 'yes' : 'no']);
+  return rows.length ? table(['goal (issue 5)', 'measured', 'met'], rows) : '_No figures yet._';
+}
+
+export function renderReport(r: Any): string {
+  const notesPath = path.join(BENCH_DIR, 'notes.md');
+  const notes = fs.existsSync(notesPath) ? fs.readFileSync(notesPath, 'utf8').trim() : '';
+  const runs: Any[] = r.runs ?? [];
+  const last = runs[runs.length - 1] ?? {};
+  return `# Benchmarks
+
+_Generated by \`npm run bench\` from \`bench/results.json\`; do not edit by hand (prose: \`bench/notes.md\`)._
+
+**These machines are noisy** (2 shared cores; other work ran beside these runs), so single
+figures move from run to run; what holds is each figure's **ratio** to its floor or peer,
+measured in the same run, one right after the other. The server under test runs pinned to
+core 0 (\`taskset -c 0\`) and the load process to core 1, as separate processes; all load
+goes to 127.0.0.0/8 on this machine.
+
+Last run: ${last.at ?? '—'} · \`${last.command ?? ''}\` · ${last.build ?? ''} · Node ${last.node ?? ''} · ${last.cpu ?? ''} · ${last.memoryGB ?? '?'} GB · load average at start ${(last.loadavgAtStart ?? []).join(' / ')}${last.before ? ` · before/after: ${last.before}` : ''}
+
+## Goals
+
+${goals(r)}
+
+## 1. Fan-out: one live blog, N SSE readers
+
+Readers: raw sockets in one load process, spread over several 127.x.y.z source addresses
+(10k per address). Publishing: open loop, each message scheduled in advance; Unfold's go
+through \`POST /api/v1/liveblogs/{id}/entries\` (token, validation, Markdown, commit),
+the floor's and Socket.IO's through a bare \`POST /publish\`; all carry the same ~600-byte
+Markdown body in an entry-shaped JSON, and their headline carries the sequence number and
+send time. Latency = publish sent → message parsed by the reader (both ends in the load
+process's clock). Socket.IO is driven by a lean Engine.IO v4 client over \`ws\` (the
+official client's per-socket cost would make the load process, not the server, the limit).
+
+${fanout(r.scenarios?.fanout)}
+
+## 2. Reader page vs nginx
+
+${pages(r.scenarios?.pages)}
+
+## 3. Writes
+
+${writes(r.scenarios?.writes)}
+
+## 4. Reconnect storm
+
+${storm(r.scenarios?.storm)}
+
+## 5. Start and page weight
+
+${start(r.scenarios?.start)}
+
+${notes}
+
+## Runs
+
+${table(['at', 'command', 'build', 'load avg'], runs.slice(-8).map((x) => [x.at, `\`${x.command}\``, x.build + (x.before ? `; before = ${x.before}` : ''), (x.loadavgAtStart ?? []).join(' / ')]))}
+`;
+}

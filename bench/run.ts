@@ -1,0 +1,150 @@
+/**
+ * `npm run bench [-- <scenario…>] [options]`: runs the benchmarks on this machine and
+ * writes bench/results.json (raw figures) and BENCHMARKS.md (figures beside their floor
+ * or peer from the same run, as ratios). Scenarios: fanout, pages, writes, storm, start
+ * (default: all). A run of some scenarios keeps the others' last figures.
+ *
+ *   --readers 1000,10000   fan-out sizes (storm: the first one)      --max  add 50000
+ *   --rate 10 --messages 100   open-loop publish rate and count       --targets floor,socketio,unfold
+ *   --rev REV              bench a commit (extracted to .tmp/) instead of the working tree
+ *   --before REV           also run Unfold with src/live/{hub,sse}.ts as at REV (before/after)
+ *   --cpu-prof             write a CPU profile of the Unfold server (fan-out) to .tmp/prof/
+ *   --seconds 5            per load run in pages/writes                --quiet
+ */
+import { spawnSync, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { BENCH_DIR, ROOT } from './lib/proc.ts';
+import { snapshot, withFilesFrom, revSha } from './lib/snapshot.ts';
+import { fanout, type FanoutTarget } from './scenarios/fanout.ts';
+import { storm } from './scenarios/storm.ts';
+import { writes } from './scenarios/writes.ts';
+import { pages } from './scenarios/pages.ts';
+import { start } from './scenarios/start.ts';
+import { renderReport } from './report.ts';
+
+// 10k–50k sockets per process need more descriptors than the default: re-exec once
+// under a raised limit (children inherit it).
+if (!process.env.BENCH_ULIMIT) {
+  const r = spawnSync('bash', ['-c', 'ulimit -n 200000 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$@"', 'bench', process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...process.env, BENCH_ULIMIT: '1' },
+  });
+  process.exit(r.status ?? 1);
+}
+
+const { values: v, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    readers: { type: 'string' },
+    max: { type: 'boolean', default: false },
+    rate: { type: 'string', default: '10' },
+    'max-rate': { type: 'string', default: '2' },
+    messages: { type: 'string', default: '100' },
+    targets: { type: 'string', default: 'floor,socketio,unfold' },
+    rev: { type: 'string' },
+    before: { type: 'string' },
+    'cpu-prof': { type: 'boolean', default: false },
+    seconds: { type: 'string', default: '5' },
+    'pg-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/test' },
+    db: { type: 'string' },
+    quiet: { type: 'boolean', default: false },
+    'results': { type: 'string', default: path.join(BENCH_DIR, 'results.json') },
+    'report': { type: 'string', default: path.join(ROOT, 'BENCHMARKS.md') },
+  },
+});
+
+const ALL = ['fanout', 'pages', 'writes', 'storm', 'start'];
+const chosen = positionals.length ? positionals : ALL;
+for (const s of chosen) if (!ALL.includes(s)) throw new Error(`unknown scenario "${s}" (one of ${ALL.join(', ')})`);
+const log = (s: string) => process.stderr.write(`${s}\n`);
+
+const git = (...a: string[]) => execFileSync('git', a, { cwd: ROOT, encoding: 'utf8' }).trim();
+let srcRoot: string;
+let build: string;
+if (v.rev) {
+  const snap = snapshot(v.rev);
+  srcRoot = path.join(snap.root, 'src');
+  build = `commit ${snap.sha.slice(0, 12)}`;
+} else {
+  srcRoot = path.join(ROOT, 'src');
+  const dirty = git('status', '--porcelain', '--', 'src').length > 0;
+  build = `working tree at ${git('rev-parse', 'HEAD').slice(0, 12)}${dirty ? ' (with uncommitted changes in src/)' : ''}`;
+}
+const beforeSrc = v.before ? withFilesFrom(srcRoot, v.before, ['live/hub.ts', 'live/sse.ts']) : undefined;
+const beforeLabel = v.before ? `src/live/hub.ts and sse.ts as at ${revSha(v.before).slice(0, 12)}` : undefined;
+
+const readersList = (v.readers ?? '1000,10000').split(',').map(Number);
+if (v.max && !readersList.includes(50_000)) readersList.push(50_000);
+const rate = Number(v.rate);
+const messages = Number(v.messages);
+const targets = v.targets!.split(',') as FanoutTarget[];
+if (beforeSrc && !targets.includes('unfold-before')) targets.push('unfold-before');
+
+const resultsPath = v.results!;
+const old = fs.existsSync(resultsPath) ? JSON.parse(fs.readFileSync(resultsPath, 'utf8')) : {};
+const results: Record<string, any> = { ...old, scenarios: { ...(old.scenarios ?? {}) } };
+const runMeta = {
+  at: new Date().toISOString(),
+  command: `npm run bench${process.argv.length > 2 ? ' -- ' + process.argv.slice(2).join(' ') : ''}`,
+  build,
+  before: beforeLabel ?? null,
+  node: process.version,
+  cpu: `${os.cpus()[0]?.model ?? '?'} × ${os.cpus().length}`,
+  memoryGB: Math.round(os.totalmem() / 2 ** 30),
+  loadavgAtStart: os.loadavg().map((x) => Number(x.toFixed(2))),
+};
+results.runs = [...(old.runs ?? []), runMeta].slice(-20);
+const stamp = (x: Record<string, unknown>) => ({ ...x, run: runMeta.at });
+
+const save = () => {
+  fs.writeFileSync(resultsPath, JSON.stringify(results, null, 1) + '\n');
+  fs.writeFileSync(v.report!, renderReport(results));
+};
+
+const t0 = Date.now();
+try {
+  if (chosen.includes('fanout')) {
+    const prev: any[] = results.scenarios.fanout?.rows ?? [];
+    for (const n of readersList) {
+      const big = n >= 50_000;
+      const unfoldNodeArgs = v['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, '.tmp', 'prof')}`] : [];
+      const rows = await fanout(
+        { src: srcRoot, beforeSrc, readers: n, rate: big ? Number(v['max-rate']) : rate, messages: big ? Math.min(messages, 40) : messages, targets, unfoldNodeArgs, quiet: v.quiet },
+        log,
+      );
+      const keys = new Set(rows.map((r) => r.key));
+      const merged = [...prev.filter((r) => !keys.has(r.key)), ...rows.map(stamp)];
+      prev.splice(0, prev.length, ...merged);
+      results.scenarios.fanout = { rows: prev };
+      save();
+    }
+  }
+  if (chosen.includes('storm')) {
+    const n = v.readers ? readersList[0] : 10_000;
+    results.scenarios.storm = stamp(await storm({ src: srcRoot, readers: n, rate, messages, dropAfter: Math.floor(messages * 0.3), quiet: v.quiet }, log));
+    save();
+  }
+  if (chosen.includes('writes')) {
+    const rows = await writes({ src: srcRoot, seconds: Number(v.seconds), pgUrl: v['pg-url']!, only: v.db ? v.db.split(',') : undefined, quiet: v.quiet }, log);
+    const prev: any[] = results.scenarios.writes?.rows ?? [];
+    const keys = new Set(rows.map((r) => r.key));
+    results.scenarios.writes = { rows: [...prev.filter((r) => !keys.has(r.key)), ...rows.map(stamp)] };
+    save();
+  }
+  if (chosen.includes('pages')) {
+    const r = await pages({ src: srcRoot, sizes: [50, 500], seconds: Number(v.seconds), connections: 50, quiet: v.quiet }, log);
+    results.scenarios.pages = stamp(r);
+    save();
+  }
+  if (chosen.includes('start')) {
+    results.scenarios.start = stamp(await start({ root: path.dirname(srcRoot), quiet: v.quiet }, log));
+    save();
+  }
+} finally {
+  if (beforeSrc) fs.rmSync(path.dirname(beforeSrc), { recursive: true, force: true });
+}
+log(`done in ${Math.round((Date.now() - t0) / 1000)} s → ${path.relative(ROOT, resultsPath)}, ${path.relative(ROOT, v.report!)}`);
+process.exit(0);

@@ -1,0 +1,97 @@
+/**
+ * Fan-out: the same N readers (one load process, other core) against the floor (raw
+ * `net`), the peer (Socket.IO 4, WebSocket) and Unfold, one after the other in one run.
+ * Optionally also Unfold at an earlier commit (`--before REV`) for before/after.
+ */
+import { runNode, startNode, BENCH_DIR } from '../lib/proc.ts';
+import { freePort, sourceAddresses } from '../lib/net.ts';
+import type { LoadArgs } from '../load/fanout-load.ts';
+import type { Target } from '../load/readers.ts';
+import path from 'node:path';
+
+export type FanoutTarget = 'floor' | 'socketio' | 'unfold' | 'unfold-before';
+
+export interface FanoutOptions {
+  readers: number;
+  rate: number;
+  messages: number;
+  targets: FanoutTarget[];
+  /** src/ folder of the Unfold under test (a snapshot of a commit), and of the "before" one. */
+  src: string;
+  beforeSrc?: string;
+  /** Extra node flags for the Unfold server (e.g. --cpu-prof). */
+  unfoldNodeArgs?: string[];
+  quiet?: boolean;
+  /** Untimed messages before the timed ones (default 5). */
+  warmup?: number;
+}
+
+export interface FanoutRow {
+  key: string;
+  target: FanoutTarget;
+  readers: number;
+  [k: string]: unknown;
+}
+
+const SERVER_CORE = 0;
+const LOAD_CORE = 1;
+
+export async function startTarget(t: FanoutTarget, o: { src: string; beforeSrc?: string; nodeArgs?: string[]; quiet?: boolean; entries?: number }) {
+  const port = await freePort();
+  const nodeArgs = ['--expose-gc', '--max-old-space-size=8192', ...(o.nodeArgs ?? [])];
+  if (t === 'floor') return { port, ...(await startNode(path.join(BENCH_DIR, 'servers/floor-server.ts'), { port }, { core: SERVER_CORE, nodeArgs, quiet: o.quiet })) };
+  if (t === 'socketio') return { port, ...(await startNode(path.join(BENCH_DIR, 'servers/socketio-server.ts'), { port }, { core: SERVER_CORE, nodeArgs, quiet: o.quiet })) };
+  const srcRoot = t === 'unfold-before' ? o.beforeSrc : o.src;
+  return {
+    port,
+    ...(await startNode<{ token: string; liveblogId: string; slug: string }>(
+      path.join(BENCH_DIR, 'servers/unfold-server.ts'),
+      { port, db: 'sqlite', srcRoot, entries: o.entries ?? 0 },
+      { core: SERVER_CORE, nodeArgs, quiet: o.quiet },
+    )),
+  };
+}
+
+/** One target at one N: start its server, run the load, stop the server. */
+export async function fanoutOne(t: FanoutTarget, o: FanoutOptions, mode: 'fanout' | 'storm' = 'fanout', dropAfter?: number): Promise<FanoutRow> {
+  const srv = await startTarget(t, { src: o.src, beforeSrc: o.beforeSrc, nodeArgs: t.startsWith('unfold') ? o.unfoldNodeArgs : [], quiet: o.quiet });
+  try {
+    const info = srv.info as { token?: string; liveblogId?: string };
+    const target: Target = t === 'socketio' ? { kind: 'sio', port: srv.port } : { kind: 'sse', port: srv.port, path: t === 'floor' ? '/stream' : `/api/v1/liveblogs/${info.liveblogId}/stream` };
+    const args: LoadArgs = {
+      mode,
+      target,
+      readers: o.readers,
+      addresses: sourceAddresses(o.readers),
+      reconnectAddresses: mode === 'storm' ? sourceAddresses(o.readers) : undefined,
+      publish: t.startsWith('unfold') ? { kind: 'unfold', port: srv.port, liveblogId: info.liveblogId, token: info.token } : { kind: 'raw', port: srv.port },
+      rate: o.rate,
+      messages: o.messages,
+      dropAfter,
+      drainMs: 15_000,
+      warmup: o.warmup ?? 5,
+      connectConcurrency: 200,
+    };
+    const res = await runNode<Record<string, unknown>>(path.join(BENCH_DIR, 'load/fanout-load.ts'), args, {
+      core: LOAD_CORE,
+      nodeArgs: ['--max-old-space-size=8192'],
+      timeoutMs: 10 * 60_000,
+      quiet: o.quiet,
+    });
+    if (res.error) throw new Error(`${t} @ ${o.readers}: ${res.error}`);
+    return { key: `${t}@${o.readers}`, target: t, readers: o.readers, ...res };
+  } finally {
+    await srv.stop();
+  }
+}
+
+export async function fanout(o: FanoutOptions, log: (s: string) => void): Promise<FanoutRow[]> {
+  const rows: FanoutRow[] = [];
+  for (const t of o.targets) {
+    log(`fanout: ${t} with ${o.readers} readers, ${o.messages} messages at ${o.rate}/s`);
+    const row = await fanoutOne(t, o);
+    log(`  → p50 ${(row.latencyMs as { p50: number }).p50} ms, p99 ${(row.latencyMs as { p99: number }).p99} ms, delivered ${row.deliveredRatio}, ${row.serverCpuUsPerWrite} µs/write, heap ${row.heapPerReaderKB} KB/reader`);
+    rows.push(row);
+  }
+  return rows;
+}
