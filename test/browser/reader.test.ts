@@ -92,7 +92,8 @@ test('edits, deletions and the live blog\'s own changes apply in place', { skip 
   const target = seeded[24];
   await api('PATCH', `/api/v1/liveblogs/${lb.id}/entries/${target.id}`, { headline: 'Edited headline', revision: 1 });
   await page.locator(`#entry-${target.id} h2`, { hasText: 'Edited headline' }).waitFor();
-  await page.locator(`#entry-${target.id} .upd`).waitFor();
+  await page.locator(`#entry-${target.id} .upd`).click();
+  await page.locator(`#entry-${target.id} .history`, { hasText: 'Seeded 24' }).waitFor();
   const victim = seeded[23];
   await api('DELETE', `/api/v1/liveblogs/${lb.id}/entries/${victim.id}`);
   await page.locator(`#entry-${victim.id}`).waitFor({ state: 'detached' });

@@ -48,6 +48,13 @@ export class Feed {
     $('no-entries')?.remove();
   }
 
+  /** A brief highlight on entries that arrive live; the class goes away so markup stays as rendered. */
+  private flash(el: HTMLElement): HTMLElement {
+    el.classList.add('is-new');
+    el.addEventListener('animationend', () => el.classList.remove('is-new'), { once: true });
+    return el;
+  }
+
   private announce(text: string): void {
     this.announcer.textContent = text;
   }
@@ -56,7 +63,7 @@ export class Feed {
     this.syncKeyEvent(e);
     if (document.getElementById(`entry-${e.id}`) || this.pending.has(e.id)) return this.updated(e);
     if (this.atTop()) {
-      this.place(this.render(e), e);
+      this.place(this.flash(this.render(e)), e);
       this.announce(`New entry: ${textOf(e)}`);
       return;
     }
@@ -111,7 +118,7 @@ export class Feed {
     this.pending.clear();
     this.showFresh();
     let first: HTMLElement | null = null;
-    for (const e of waiting) this.place((first = this.render(e)), e);
+    for (const e of waiting) this.place((first = this.flash(this.render(e))), e);
     if (!first || !jump) return;
     first = this.list.firstElementChild as HTMLElement;
     first.tabIndex = -1;

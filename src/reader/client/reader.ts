@@ -6,6 +6,7 @@
 import type { ClientState } from '../live-page.ts';
 import { $ } from './dom.ts';
 import { Feed } from './feed.ts';
+import { enableHistory } from './history.ts';
 import { localizeTimes, zoneNote } from './local-time.ts';
 import { openStream } from './stream.ts';
 import { trackVisits } from './visits.ts';
@@ -72,6 +73,7 @@ revealHash();
 trackVisits(state.id, feed.list, !!state.next);
 
 // "Updated HH:MM" links to the revisions endpoint; where it is not there yet, unlink quietly.
+enableHistory();
 const rev = document.querySelector<HTMLAnchorElement>('a.upd[href]');
 if (rev) {
   fetch(rev.href, { method: 'GET', headers: { accept: 'application/json' } })
