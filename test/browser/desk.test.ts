@@ -126,6 +126,25 @@ test('offline: two entries are queued, survive a reload, and appear once each, i
   assert.ok(items.indexOf(two[0]) < items.indexOf(one[0]), 'in the order they were written (newest first)');
 });
 
+test('an answer lost on the way back: the resend with the same Idempotency-Key creates nothing new', { skip }, async () => {
+  const keys: string[] = [];
+  let dropped = false;
+  await desk.route('**/api/v1/liveblogs/*/entries', async (route) => {
+    if (route.request().method() !== 'POST') return route.continue();
+    keys.push(route.request().headers()['idempotency-key']);
+    if (dropped) return route.continue();
+    dropped = true;
+    await route.fetch(); // the server commits the entry…
+    await route.abort('connectionreset'); // …but the desk never hears back
+  });
+  await compose(desk, 'Answer lost');
+  await desk.locator('.outbox-item[data-state=sent]', { hasText: 'Answer lost' }).waitFor();
+  await desk.unroute('**/api/v1/liveblogs/*/entries');
+  assert.equal(keys.length, 2, 'sent twice');
+  assert.equal(keys[0], keys[1], 'with one key');
+  assert.equal((await published()).filter((e) => e.body === 'Answer lost').length, 1, 'posted once');
+});
+
 test('two editors edit one entry: the second sees both versions in a conflict view', { skip }, async () => {
   const ben = await signedInDesk('ben@desk.test');
   await ben.goto(`${base}/desk#/lb/${lbId}`);

@@ -6,7 +6,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, NetworkError, lastKnownMe, rememberSession } from './api.ts';
-import { flush, startOutbox } from './outbox.ts';
+import { setOutboxUser, startOutbox } from './outbox.ts';
 import { SignIn } from './sign-in.tsx';
 import { LiveblogList } from './liveblog-list.tsx';
 import { LiveblogDesk } from './liveblog-desk.tsx';
@@ -59,6 +59,8 @@ function App() {
       });
   }, []);
 
+  // Whatever waited for this user (a reload, a sign-in) goes now, with its original Idempotency-Key.
+  useEffect(() => setOutboxUser(me?.id ?? null), [me?.id]);
   useEffect(() => {
     const out = () => setMe(null);
     addEventListener('unfold:signed-out', out);
@@ -71,8 +73,6 @@ function App() {
       <SignIn
         onSignedIn={(u) => {
           setMe(u);
-          // Whatever waited for a sign-in goes now, with its original Idempotency-Key.
-          void flush();
         }}
       />
     );

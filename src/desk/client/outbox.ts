@@ -12,6 +12,8 @@ export type OutboxState = 'queued' | 'sending' | 'sent' | 'failed';
 
 export interface OutboxItem {
   key: string;
+  /** Who wrote it: on a shared laptop, one reporter's queue is never sent as another's. */
+  userId: string;
   liveblogId: string;
   input: { headline: string | null; body: string; keyEvent: boolean; pinned: boolean; status?: 'draft' };
   state: OutboxState;
@@ -26,15 +28,28 @@ const RETRY_MS = 3000;
 const KEEP_SENT = 8;
 
 const listeners = new Set<() => void>();
+let currentUser: string | null = null;
 let running = false;
 let retryTimer: ReturnType<typeof setTimeout> | null = null;
 
-export function items(): OutboxItem[] {
+function all(): OutboxItem[] {
   try {
     return JSON.parse(localStorage.getItem(KEY) || '[]');
   } catch {
     return [];
   }
+}
+
+/** The signed-in user's items, oldest first. */
+export function items(): OutboxItem[] {
+  return all().filter((i) => i.userId === currentUser);
+}
+
+/** Sets whose queue this desk shows and sends, and starts sending it. */
+export function setOutboxUser(userId: string | null): void {
+  currentUser = userId;
+  listeners.forEach((l) => l());
+  void flush();
 }
 
 function save(list: OutboxItem[]): void {
@@ -45,7 +60,7 @@ function save(list: OutboxItem[]): void {
 }
 
 function update(key: string, patch: Partial<OutboxItem>): void {
-  save(items().map((i) => (i.key === key ? { ...i, ...patch } : i)));
+  save(all().map((i) => (i.key === key ? { ...i, ...patch } : i)));
 }
 
 export function subscribe(fn: () => void): () => void {
@@ -55,14 +70,15 @@ export function subscribe(fn: () => void): () => void {
 
 /** Queues an entry; its Idempotency-Key is made now and stays with it until it is sent. */
 export function enqueue(liveblogId: string, input: OutboxItem['input']): OutboxItem {
-  const item: OutboxItem = { key: crypto.randomUUID(), liveblogId, input, state: 'queued', composedAt: new Date().toISOString() };
-  save([...items(), item]);
+  if (!currentUser) throw new Error('not signed in');
+  const item: OutboxItem = { key: crypto.randomUUID(), userId: currentUser, liveblogId, input, state: 'queued', composedAt: new Date().toISOString() };
+  save([...all(), item]);
   void flush();
   return item;
 }
 
 export function discard(key: string): void {
-  save(items().filter((i) => i.key !== key));
+  save(all().filter((i) => i.key !== key));
 }
 
 export function retry(key: string): void {
@@ -115,5 +131,4 @@ export function startOutbox(): void {
   addEventListener('online', () => void flush());
   // Another tab of the desk changed the queue: show it.
   addEventListener('storage', (e) => e.key === KEY && listeners.forEach((l) => l()));
-  void flush();
 }

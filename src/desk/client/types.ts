@@ -41,4 +41,5 @@ export interface Entry {
 
 export const isEditor = (me: Me | null) => me?.role === 'admin' || me?.role === 'editor';
 
-export const hhmm = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+/** HH:MM, 24-hour, in the desk's local time: how newsrooms stamp messages. */
+export const hhmm = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
