@@ -67,9 +67,9 @@ test('list is newest first with cursor pagination', async () => {
   do {
     const page = await t.app.inject(`/api/v1/liveblogs/${fresh.id}/entries?limit=3${next ? `&before=${next}` : ''}`);
     assert.equal(page.statusCode, 200);
-    const body = page.json();
+    const body: { items: { id: string }[]; next: string | null } = page.json();
     assert.ok(body.items.length <= 3);
-    seen.push(...body.items.map((e: { id: string }) => e.id));
+    seen.push(...body.items.map((e) => e.id));
     next = body.next;
   } while (next);
   assert.equal(seen.length, 7);
