@@ -7,9 +7,13 @@
 import { tooManyRequests } from '../errors.ts';
 import type { RateLimit, RateLimiter } from '../ratelimit/rate-limiter.ts';
 
+/**
+ * Per address is generous: a whole newsroom may sit behind one NAT address, and a desk
+ * session lasts days, so real sign-ins are few; a password-guessing run is not.
+ */
 export const SIGN_IN_LIMITS: { perAccount: RateLimit; perAddress: RateLimit } = {
   perAccount: { max: 10, windowMs: 15 * 60_000 },
-  perAddress: { max: 50, windowMs: 15 * 60_000 },
+  perAddress: { max: 100, windowMs: 15 * 60_000 },
 };
 
 /** Throws 429 with Retry-After when this account or this address has tried too often. */
