@@ -65,7 +65,8 @@ test('list is newest first with cursor pagination', async () => {
   const seen: string[] = [];
   let next: string | null = null;
   do {
-    const page = await t.app.inject(`/api/v1/liveblogs/${fresh.id}/entries?limit=3${next ? `&before=${next}` : ''}`);
+    const query: string = next ? `&before=${next}` : '';
+    const page = await t.app.inject(`/api/v1/liveblogs/${fresh.id}/entries?limit=3${query}`);
     assert.equal(page.statusCode, 200);
     const body: { items: { id: string }[]; next: string | null } = page.json();
     assert.ok(body.items.length <= 3);
