@@ -5,11 +5,12 @@
  * dropped, never awaited: it reconnects and replays what it missed.
  */
 import type { ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { Bus } from './bus.ts';
 import { changesAfter, cursorBounds, type Change } from './change-log.ts';
-import { HEARTBEAT, retryFrame, sseFrame } from './sse.ts';
+import { HEARTBEAT, chunked, retryFrame, sseFrame } from './sse.ts';
 import type { Presence } from './presence.ts';
 
 export interface HubOptions {
@@ -27,6 +28,15 @@ export interface HubOptions {
 
 interface Reader {
   res: ServerResponse;
+  /**
+   * The fan-out writes the prebuilt wire bytes straight to this socket: ServerResponse.write
+   * would frame the chunk again for each reader (hex length, CRLFs, cork + nextTick). Null
+   * when `res` must do the writing: a HEAD request (no body), or a response queued behind
+   * an earlier one on the same connection (pipelining), whose bytes `res` still holds back.
+   */
+  sock: Socket | null;
+  /** Whether this response uses chunked transfer coding (HTTP/1.1) or a bare body (HTTP/1.0). */
+  chunked: boolean;
   /** Highest cursor this reader has been sent; frames at or below it are skipped. */
   pos: number;
   /** While the reader replays from the change log, live frames wait here. */
@@ -95,8 +105,13 @@ export class Hub {
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     });
+    // Headers and this first frame go through `res`, so the socket carries them before
+    // anything the fan-out writes to it directly.
     res.write(retryFrame(2000));
-    const reader: Reader = { res, pos: lastEventId ?? ch.last, pending: null };
+    // res.writableLength counts what `res` holds back plus the socket's queue: equal means
+    // nothing is held back, so direct writes land in order after what `res` wrote.
+    const sock = res.req?.method !== 'HEAD' && res.socket && res.writableLength === res.socket.writableLength ? res.socket : null;
+    const reader: Reader = { res, sock, chunked: res.chunkedEncoding, pos: lastEventId ?? ch.last, pending: null };
     res.on('close', () => this.removeReader(ch, reader));
     ch.readers.add(reader);
     ch.idleSince = 0;
@@ -214,6 +229,8 @@ export class Hub {
 
   private deliver(ch: Channel, c: Change): void {
     const frame = sseFrame({ id: c.cursor, event: c.event, data: c.payload });
+    // Both wire forms are built once per change; the loop below only picks one per reader.
+    const chunk = chunked(frame);
     ch.last = c.cursor;
     ch.ring.push({ cursor: c.cursor, frame });
     if (ch.ring.length > this.ringSize) ch.ring.shift();
@@ -223,10 +240,12 @@ export class Hub {
         r.pending.push({ cursor: c.cursor, frame });
         if (r.pending.length > 10_000) r.res.destroy();
       } else if (c.cursor > r.pos) {
-        if (r.res.writableLength > max) {
+        const sock = r.sock;
+        if ((sock ?? r.res).writableLength > max) {
           r.res.destroy(); // too slow: it will reconnect with Last-Event-ID and replay
         } else {
-          r.res.write(frame);
+          if (sock === null) r.res.write(frame);
+          else if (!sock.destroyed) sock.write(r.chunked ? chunk : frame);
           r.pos = c.cursor;
         }
       }

@@ -31,6 +31,16 @@ export function sseFrame(msg: SseMessage): Buffer {
   return Buffer.from(formatSse(msg), 'utf8');
 }
 
+const CRLF = Buffer.from('\r\n', 'latin1');
+
+/**
+ * A frame as one HTTP/1.1 chunk (`<hex length>CRLF<frame>CRLF`), built once per change so
+ * the hub can write the same bytes to every chunked response's socket.
+ */
+export function chunked(frame: Buffer): Buffer {
+  return Buffer.concat([Buffer.from(`${frame.length.toString(16)}\r\n`, 'latin1'), frame, CRLF]);
+}
+
 /** `retry:` tells EventSource how long to wait before reconnecting. */
 export function retryFrame(ms: number): Buffer {
   return Buffer.from(`retry: ${Math.floor(ms)}\n\n`, 'utf8');
