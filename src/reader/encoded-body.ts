@@ -18,7 +18,11 @@ export interface EncodedBody {
   /** Hash of the identity bytes; each coding's ETag derives from it. */
   hash: string;
   type: string;
+  /** The ETag of each coding, built once rather than per request. */
+  etags: Record<Coding, string>;
 }
+
+export type Coding = 'br' | 'gzip' | 'identity';
 
 /** `effort` 'page' keeps brotli cheap (a render per change); 'asset' squeezes once at boot. */
 export async function encodeBody(body: string | Buffer, type: string, effort: 'page' | 'asset'): Promise<EncodedBody> {
@@ -30,12 +34,25 @@ export async function encodeBody(body: string | Buffer, type: string, effort: 'p
       params: { [zlib.constants.BROTLI_PARAM_QUALITY]: quality, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: identity.length },
     }),
   ]);
-  return { identity, gzip: gz, br, hash: createHash('sha256').update(identity).digest('hex').slice(0, 24), type };
+  const hash = createHash('sha256').update(identity).digest('hex').slice(0, 24);
+  return { identity, gzip: gz, br, hash, type, etags: { identity: `"${hash}"`, gzip: `"${hash}-gzip"`, br: `"${hash}-br"` } };
 }
 
+// Browsers send a handful of distinct Accept-Encoding strings: parse each once.
+const codings = new Map<string, Coding>();
+
 /** The best coding the client accepts (q=0 refuses), preferring brotli, then gzip. */
-export function pickCoding(header: string | undefined): 'br' | 'gzip' | 'identity' {
+export function pickCoding(header: string | undefined): Coding {
   if (!header) return 'identity';
+  let c = codings.get(header);
+  if (c === undefined) {
+    c = parseCoding(header);
+    if (codings.size < 200) codings.set(header, c);
+  }
+  return c;
+}
+
+function parseCoding(header: string): Coding {
   const ok = new Set<string>();
   for (const part of header.toLowerCase().split(',')) {
     const [name, ...params] = part.trim().split(';');
@@ -61,7 +78,7 @@ export function sendEncoded(req: FastifyRequest, reply: FastifyReply, body: Enco
     .header('content-type', body.type)
     .header('vary', 'Accept-Encoding')
     .header('cache-control', cacheControl)
-    .header('etag', `"${body.hash}${coding === 'identity' ? '' : '-' + coding}"`);
+    .header('etag', body.etags[coding]);
   if (status === 200 && etagMatches(req.headers['if-none-match'], body.hash)) return reply.code(304).send();
   if (coding !== 'identity') reply.header('content-encoding', coding);
   return reply.code(status).send(bytes);

@@ -127,6 +127,17 @@ test('pinned, key events, verification and corrections render when entries carry
   assert.equal(jsonForScript({ s: '</script><!--' }), '{"s":"\\u003c/script>\\u003c!--"}');
 });
 
+test('readers without JavaScript follow "Load more" to a server-rendered older page', async () => {
+  for (let i = 0; i < 21; i++) await publish({ headline: `Old ${i}`, publishedAt: new Date(Date.UTC(2017, 0, 1, 0, i)).toISOString() });
+  const html = (await page()).body;
+  const href = /<a class="more" id="more" href="([^"]+)">Load more<\/a>/.exec(html)![1].replace(/&amp;/g, '&');
+  assert.ok(!html.includes('>Old 0<'));
+  const older = await t.app.inject(href);
+  assert.equal(older.statusCode, 200);
+  assert.ok(older.body.includes('>Old 0<'));
+  assert.ok(older.body.includes('noindex'));
+});
+
 test('/ lists live and recent live blogs; assets are immutable and precompressed', async () => {
   const r = await t.app.inject('/');
   assert.equal(r.statusCode, 200);

@@ -3,6 +3,7 @@
  * on screen and when. On the next visit the page says how many entries arrived since and
  * links to where the reader left off (the feed loads older pages to reach it).
  */
+import { escapeHtml } from '../escape-html.ts';
 import { $ } from './dom.ts';
 import { localTime } from './local-time.ts';
 
@@ -48,7 +49,7 @@ export function trackVisits(liveblogId: string, feed: HTMLElement, hasMore: bool
       const count = fresh === all.length && hasMore ? `${fresh}+` : String(fresh);
       box.innerHTML =
         `<strong>${count} new ${fresh === 1 ? 'entry' : 'entries'}</strong> since your last visit at ${localTime(prev.at)}. ` +
-        `<a href="#entry-${encodeURIComponent(prev.id)}">Jump to where you left off</a>`;
+        `<a href="#entry-${escapeHtml(encodeURIComponent(prev.id))}">Jump to where you left off</a>`;
       box.hidden = false;
     }
   }
