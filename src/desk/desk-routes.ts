@@ -10,6 +10,7 @@ import type { LiveblogService } from '../liveblogs/liveblog-service.ts';
 import type { Clock } from '../time.ts';
 import { DeskPresence } from './desk-presence.ts';
 import { deskAssets } from './desk-assets.ts';
+import { sendEncoded } from '../reader/encoded-body.ts';
 import { deskPage } from './desk-page.ts';
 import { SERVICE_WORKER } from './service-worker.ts';
 
@@ -50,10 +51,8 @@ export function deskRoutes(app: FastifyInstance, d: { liveblogs: LiveblogService
   });
 
   // One stable URL for the script: the service worker caches it by this name.
-  app.get('/desk/desk.js', async (_req, reply) => {
-    const a = await deskAssets();
-    return reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').header('etag', `"${a.hash}"`).send(a.js);
-  });
+  // no-cache: revalidated by ETag (a 304 costs a round trip, not the script).
+  app.get('/desk/desk.js', async (req, reply) => sendEncoded(req, reply, (await deskAssets()).js, 'no-cache'));
 
   app.get('/desk/sw.js', async (_req, reply) =>
     reply

@@ -19,6 +19,9 @@ test('/desk serves the app shell, its script, and a service worker allowed to co
   assert.equal(js.statusCode, 200);
   assert.match(js.headers['content-type'] as string, /javascript/);
   assert.ok(js.body.length < 80_000, `the desk bundle stays lean (${js.body.length} bytes)`);
+  const br = await t.app.inject({ url: '/desk/desk.js', headers: { 'accept-encoding': 'gzip, br' } });
+  assert.equal(br.headers['content-encoding'], 'br');
+  assert.ok(br.rawPayload.length < js.body.length / 2, `compressed once: ${br.rawPayload.length} bytes on the wire`);
   const sw = await t.app.inject('/desk/sw.js');
   assert.equal(sw.headers['service-worker-allowed'], '/desk');
   assert.match(sw.body, /caches\.open/);
