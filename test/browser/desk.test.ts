@@ -96,6 +96,9 @@ test('sign in, create a live blog, publish with Ctrl+Enter → on the reader pag
   const updated = reader.locator('#feed article', { hasText: 'The minister has arrived.' });
   await updated.waitFor();
   await updated.locator('.upd').waitFor();
+  // The desk keeps the earlier version too.
+  await item.locator('summary', { hasText: 'History' }).click();
+  await item.locator('details li', { hasText: 'The minister arrives.' }).waitFor();
   await readerCtx.close();
 });
 

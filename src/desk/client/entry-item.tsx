@@ -38,6 +38,41 @@ interface Props {
   editors: string[];
 }
 
+interface Revision {
+  revision: number;
+  headline: string | null;
+  html: string;
+  editedAt: string;
+  editedBy: { name: string };
+  correction: string | null;
+  verification: Verification | null;
+}
+
+/** The entry's earlier versions, fetched when opened. */
+function History({ url, revision }: { url: string; revision: number }) {
+  const [items, setItems] = useState<Revision[] | null>(null);
+  const open = (ev: Event) => {
+    if ((ev.currentTarget as HTMLDetailsElement).open) api<{ items: Revision[] }>('GET', url).then((r) => setItems(r.items.reverse())).catch(() => setItems([]));
+  };
+  return (
+    <details onToggle={open} key={revision}>
+      <summary class="muted">History</summary>
+      <ol class="plain">
+        {(items ?? []).map((r) => (
+          <li key={r.revision}>
+            <span class="muted">
+              rev {r.revision} · {hhmm(r.editedAt)} · {r.editedBy.name}
+              {r.correction && ` · correction: ${r.correction}`}
+              {r.verification && ` · ${r.verification}`}
+            </span>
+            <EntryText e={r} />
+          </li>
+        ))}
+      </ol>
+    </details>
+  );
+}
+
 export function EntryItem({ lbId, e, me, onChange, onEditing, editors }: Props) {
   const [edit, setEditState] = useState<Edit | null>(null);
   const setEdit = (x: Edit | null) => {
@@ -92,10 +127,19 @@ export function EntryItem({ lbId, e, me, onChange, onEditing, editors }: Props) 
         {editors.length > 0 && <span class="pill queued editing-by">{editors.join(', ')} editing</span>}
       </div>
       {!edit && <EntryText e={e} />}
+      {!edit && e.revision > 1 && <History url={`${url}/revisions`} revision={e.revision} />}
       {e.correction && <p class="muted">Correction: {e.correction.note}</p>}
       {e.returnNote && <p class="err">Returned: {e.returnNote}</p>}
       {edit && (
-        <div class="edit">
+        <div
+          class="edit"
+          onKeyDown={(ev) => {
+            if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey) && !conflict) {
+              ev.preventDefault();
+              void save(edit.revision);
+            }
+          }}
+        >
           <label>Headline</label>
           <input type="text" class="edit-headline" value={edit.headline} onInput={(ev) => setEdit({ ...edit, headline: ev.currentTarget.value })} />
           <label>Message</label>

@@ -18,7 +18,7 @@ interface Lists {
   draft: Entry[];
 }
 
-function useEntries(id: string, me: Me) {
+function useEntries(id: string, me: Me, onLiveblog: (lb: Liveblog) => void) {
   const [lists, setLists] = useState<Lists>(cached<Lists>(`entries:${id}`) ?? { published: [], submitted: [], draft: [] });
   const load = async () => {
     const get = (status: string) => api<{ items: Entry[] }>('GET', `/api/v1/liveblogs/${id}/entries?limit=100&status=${status}`).then((r) => r.items);
@@ -41,6 +41,8 @@ function useEntries(id: string, me: Me) {
     };
     const es = new EventSource(`/api/v1/liveblogs/${id}/stream`);
     for (const ev of ['entry.published', 'entry.updated', 'entry.deleted']) es.addEventListener(ev, soon);
+    // Another desk renamed, started or ended the live blog.
+    es.addEventListener('liveblog.updated', (m) => onLiveblog(JSON.parse((m as MessageEvent).data).liveblog));
     const off = subscribe(soon);
     return () => {
       es.close();
@@ -103,7 +105,7 @@ function Header({ lb, me, onSaved }: { lb: Liveblog; me: Me; onSaved: (lb: Liveb
 export function LiveblogDesk({ id, me, online }: { id: string; me: Me; online: boolean }) {
   const [lb, setLb] = useState<Liveblog | null>(cached<Liveblog>(`lb:${id}`));
   const [error, setError] = useState('');
-  const { lists, load } = useEntries(id, me);
+  const { lists, load } = useEntries(id, me, (x) => saved(x));
   const [editing, setEditing] = useState<string | null>(null);
   const members = usePresence(id, editing, online && me.role !== 'moderator');
   const editorsOf = (entryId: string) => members.filter((m) => m.editing === entryId && m.user.id !== me.id).map((m) => m.user.name);
