@@ -28,8 +28,23 @@ function setText(id: string, text: unknown): void {
   }
 }
 
+// A reader in another tab sees "(3) LIVE: …" in the tab title until they come back.
+let baseTitle = document.title;
+let unseen = 0;
+const showUnseen = () => (document.title = unseen ? `(${unseen}) ${baseTitle}` : baseTitle);
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState !== 'visible') return;
+  unseen = 0;
+  showUnseen();
+});
+
 openStream(state.id, state.cursor, {
-  published: (e) => feed.published(e),
+  published(e) {
+    feed.published(e);
+    if (document.visibilityState !== 'hidden') return;
+    unseen++;
+    showUnseen();
+  },
   updated: (e) => feed.updated(e),
   deleted: (id) => feed.deleted(id),
   liveblog(lb) {
@@ -49,7 +64,10 @@ openStream(state.id, state.cursor, {
       badge.className = `badge ${lb.status === 'live' ? 'live' : 'ended'}`;
       badge.textContent = lb.status === 'live' ? 'Live' : lb.status === 'ended' ? 'Ended' : 'Draft';
     }
-    if (typeof lb.title === 'string') document.title = `${lb.status === 'live' ? 'LIVE: ' : ''}${lb.title}`;
+    if (typeof lb.title === 'string') {
+      baseTitle = `${lb.status === 'live' ? 'LIVE: ' : ''}${lb.title}`;
+      showUnseen();
+    }
   },
   presence(n) {
     const el = $('presence');
