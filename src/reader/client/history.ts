@@ -1,0 +1,45 @@
+/**
+ * "Updated HH:MM" opens the entry's earlier versions inline (corrections happen in the
+ * open) instead of sending the reader to raw JSON. The revisions endpoint's `html` is
+ * sanitized on the server like every entry's; everything else is escaped here.
+ */
+import { escapeHtml } from '../escape-html.ts';
+import { fromHtml } from './dom.ts';
+import { localizeTimes, localTime } from './local-time.ts';
+
+interface Revision {
+  revision: number;
+  headline: string | null;
+  html: string;
+  editedAt: string;
+  editedBy?: { name?: string } | null;
+  correction?: string | null;
+}
+
+function historyHtml(items: Revision[]): string {
+  const earlier = items.slice(0, -1).reverse(); // the last one is what the page shows
+  const li = (r: Revision) =>
+    `<li><p class="hmeta">Version ${r.revision} · <time datetime="${escapeHtml(r.editedAt)}">${escapeHtml(localTime(r.editedAt))}</time>` +
+    (r.editedBy?.name ? ` · ${escapeHtml(r.editedBy.name)}` : '') +
+    `</p>${r.headline ? `<h3>${escapeHtml(r.headline)}</h3>` : ''}<div class="body">${r.html}</div>` +
+    (r.correction ? `<p class="correction"><strong>Correction</strong>: ${escapeHtml(r.correction)}</p>` : '') +
+    `</li>`;
+  return `<div class="history"><p class="box-title">Earlier versions</p><ol>${earlier.map(li).join('') || '<li>No earlier public version.</li>'}</ol></div>`;
+}
+
+export function enableHistory(): void {
+  document.addEventListener('click', async (ev) => {
+    const link = (ev.target as Element).closest?.('a.upd[href]') as HTMLAnchorElement | null;
+    const article = link?.closest('article');
+    if (!link || !article || ev.metaKey || ev.ctrlKey || ev.shiftKey) return;
+    ev.preventDefault();
+    const open = article.querySelector('.history');
+    if (open) return void (open.remove(), link.setAttribute('aria-expanded', 'false'));
+    const res = await fetch(link.href, { headers: { accept: 'application/json' } }).catch(() => null);
+    if (!res?.ok) return void link.removeAttribute('href'); // no history to show: plain text, quietly
+    const el = fromHtml(historyHtml(((await res.json()) as { items: Revision[] }).items ?? []));
+    localizeTimes(el);
+    article.append(el);
+    link.setAttribute('aria-expanded', 'true');
+  });
+}
