@@ -92,6 +92,12 @@ const MATRIX: [string, (who: Who) => Promise<Call> | Call, Record<Who, number>][
     const u = await t.services.users.create({ email: `p${Math.random()}@test.invalid`, name: 'P', role: 'contributor', passwordHash: null }, new Date().toISOString());
     return { method: 'PATCH', url: `/api/v1/users/${u.id}`, payload: { role: 'editor' } };
   }, { anonymous: 401, reader: 403, contributor: 403, moderator: 403, editor: 403, admin: 200 }],
+  ['PUT …/desk-presence', () => ({ method: 'PUT', url: `/api/v1/liveblogs/${live.id}/desk-presence`, payload: { editing: null } }),
+    { anonymous: 401, reader: 403, contributor: 200, moderator: 403, editor: 200, admin: 200 }],
+  ['DELETE …/desk-presence', () => ({ method: 'DELETE', url: `/api/v1/liveblogs/${live.id}/desk-presence` }),
+    { anonymous: 401, reader: 403, contributor: 204, moderator: 403, editor: 204, admin: 204 }],
+  ['GET /desk (the app shell; its API calls carry the rules)', () => ({ method: 'GET', url: '/desk' }),
+    { anonymous: 200, reader: 200, contributor: 200, moderator: 200, editor: 200, admin: 200 }],
   ['GET /s/{code}', () => ({ method: 'GET', url: `/s/${live.id}` }),
     { anonymous: 301, reader: 301, contributor: 301, moderator: 301, editor: 301, admin: 301 }],
 ];
