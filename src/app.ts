@@ -20,6 +20,8 @@ import { entryRoutes } from './entries/entry-routes.ts';
 import { Hub } from './live/hub.ts';
 import { streamRoutes } from './live/stream-routes.ts';
 import { opsRoutes } from './ops/ops-routes.ts';
+import { registerMetrics } from './ops/metrics.ts';
+import { registerOpenApi } from './ops/openapi.ts';
 import { linkRoutes } from './links/link-routes.ts';
 import { readerRoutes } from './reader/reader-routes.ts';
 
@@ -75,6 +77,8 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
   // Streams never end on their own: close them first so clients reconnect to another node.
   app.addHook('preClose', async () => hub.close());
 
+  await registerOpenApi(app, deps.config.publicUrl);
+  registerMetrics(app, hub, deps.bus);
   if (!deps.rateLimiter) app.addHook('onClose', () => limiter.close());
   sessionRoutes(app, { users, sessions, limiter, clock: deps.clock, publicUrl: deps.config.publicUrl });
   tokenRoutes(app, users, deps.clock);
