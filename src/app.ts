@@ -5,6 +5,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Deps } from './deps.ts';
 import { registerErrorHandler } from './http/error-handler.ts';
+import { buildValidator } from './http/validation.ts';
 import { registerAuth } from './auth/auth-plugin.ts';
 import { UserStore } from './auth/user-store.ts';
 import { SessionStore } from './auth/session-store.ts';
@@ -48,7 +49,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
     genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].length <= 64
       ? req.headers['x-request-id']
       : crypto.randomUUID()),
-    ajv: { customOptions: { removeAdditional: false, allErrors: true } },
+    schemaController: { compilersFactory: { buildValidator } },
   });
   const state = { shuttingDown: false };
   const users = new UserStore(deps.db.kysely);
