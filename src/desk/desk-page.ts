@@ -23,7 +23,7 @@ button:disabled{opacity:.5;cursor:default}
 .pill.retracted{text-decoration:line-through}
 ul.plain{list-style:none;margin:0;padding:0}ul.plain>li{border-top:1px solid var(--line);padding:.6rem 0}
 .entry h3{margin:.1rem 0;font-size:1rem}.entry .body p{margin:.3rem 0}
-.conflict{border:2px solid var(--danger)}
+.conflict{border:2px solid var(--danger);border-radius:6px;padding:.6rem}
 table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:.3rem;border-top:1px solid var(--line)}
 code.secret{display:block;padding:.5rem;background:var(--bg);word-break:break-all}
 `;

@@ -8,6 +8,7 @@ export function LiveblogList({ me }: { me: Me }) {
   const [items, setItems] = useState<Liveblog[]>(cached<Liveblog[]>('liveblogs') ?? []);
   const [title, setTitle] = useState('');
   const [lead, setLead] = useState('');
+  const [description, setDescription] = useState('');
   const [error, setError] = useState('');
 
   const load = () =>
@@ -23,7 +24,7 @@ export function LiveblogList({ me }: { me: Me }) {
     e.preventDefault();
     setError('');
     try {
-      const lb = await api<Liveblog>('POST', '/api/v1/liveblogs', { title, lead });
+      const lb = await api<Liveblog>('POST', '/api/v1/liveblogs', { title, lead, description });
       location.hash = `#/lb/${lb.id}`;
     } catch (err) {
       setError((err as Error).message);
@@ -39,6 +40,8 @@ export function LiveblogList({ me }: { me: Me }) {
           <input id="new-title" type="text" required maxLength={300} value={title} onInput={(e) => setTitle(e.currentTarget.value)} />
           <label for="new-lead">Lead</label>
           <input id="new-lead" type="text" maxLength={2000} value={lead} onInput={(e) => setLead(e.currentTarget.value)} />
+          <label for="new-description">Description</label>
+          <textarea id="new-description" maxLength={10000} style="min-height:4rem" value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
           {error && <p class="err">{error}</p>}
           <p>
             <button class="primary" type="submit">
