@@ -37,25 +37,28 @@ test('migrate, user add, token create, import and export on PostgreSQL', { skip,
   const env = { DATABASE_URL: schema.url, PG_SCHEMA: schema.schema };
   const m = await cli(['migrate'], env);
   assert.equal(m.code, 0, m.err);
-  const u = await cli(['user', 'add', '--email', 'ed@pg.test', '--name', 'Ed', '--role', 'editor'], env, 'correct horse battery\n');
+  // Independent commands run side by side: each process start costs seconds.
+  const [u, imp] = await Promise.all([
+    cli(['user', 'add', '--email', 'ed@pg.test', '--name', 'Ed', '--role', 'editor'], env, 'correct horse battery\n'),
+    cli(['import', 'fixtures/live-page-lavrov-2018.txt'], env),
+  ]);
   assert.equal(u.code, 0, u.err);
-  const t = await cli(['token', 'create', '--email', 'ed@pg.test'], env);
+  assert.equal(imp.code, 0, imp.err);
+  const [t, exp] = await Promise.all([cli(['token', 'create', '--email', 'ed@pg.test'], env), cli(['export', imp.out.trim()], env)]);
   assert.equal(t.code, 0, t.err);
   assert.match(t.out.trim(), /^unf_\S+$/);
-  const imp = await cli(['import', 'fixtures/live-page-lavrov-2018.txt'], env);
-  assert.equal(imp.code, 0, imp.err);
-  const id = imp.out.trim();
-  const exp = await cli(['export', id], env);
   assert.equal(exp.code, 0, exp.err);
   const data = JSON.parse(exp.out);
   assert.equal(data.entries.length, 17);
 });
 
 test('a malformed or unreachable DATABASE_URL stops the start with one line', { skip, timeout: 60_000 }, async () => {
-  const bad = await cli(['migrate'], { DATABASE_URL: 'postgres://me:secret@db:port/x' });
+  const [bad, down] = await Promise.all([
+    cli(['migrate'], { DATABASE_URL: 'postgres://me:secret@db:port/x' }),
+    cli(['migrate'], { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/unfold' }),
+  ]);
   assert.equal(bad.code, 1);
   assert.match(bad.err, /^unfold: DATABASE_URL is not a valid URL: "postgres:\/\/me:\*\*\*@db:port\/x"\n$/);
-  const down = await cli(['migrate'], { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/unfold' });
   assert.equal(down.code, 1);
   assert.match(down.err, /^unfold: cannot reach PostgreSQL at 127\.0\.0\.1:1\/unfold: .*ECONNREFUSED.*\n$/);
   assert.throws(() => loadConfig({ DATABASE_URL: 'postgres://x@127.0.0.1/y', PG_SCHEMA: 'Drop Table' }), /PG_SCHEMA must be a lower-case identifier/);

@@ -5,6 +5,7 @@
  */
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { sql } from 'kysely';
 import type { Deps } from '../../src/deps.ts';
 import { LiveblogService } from '../../src/liveblogs/liveblog-service.ts';
 import { EntryService } from '../../src/entries/entry-service.ts';
@@ -146,6 +147,12 @@ export function runStoreContract(name: string, skip: () => Promise<string | fals
     test('concurrent writers: 50 entries from 10 writers get cursors 1..50, no gaps, seen in commit order', async () => {
       const lb = await c.liveblogs.create(c.editor, { title: 'Concurrent', status: 'live' });
       const db = c.deps.db.kysely;
+      if (c.deps.db.dialect === 'postgres') {
+        // The proof rests on READ COMMITTED: the second writer's UPDATE waits on the row lock,
+        // then re-reads the committed row. (REPEATABLE READ would abort it instead.)
+        const r = await sql<{ transaction_isolation: string }>`show transaction_isolation`.execute(db);
+        assert.equal(r.rows[0].transaction_isolation, 'read committed');
+      }
       let done = false;
       let last = 0;
       let polls = 0;
