@@ -25,7 +25,8 @@ function fanout(s: Any | undefined): string {
     const floor = rows.find((r) => r.target === 'floor');
     const first = rows[0];
     out.push(`### ${kn(n)} readers — ${first.messages} messages at ${first.rate}/s\n`);
-    out.push(`Reproduce: \`npm run bench -- fanout --readers ${n}${n >= 50_000 ? ` --rate ${first.rate} --messages ${first.messages}` : ''}\`\n`);
+    const dflt = first.rate === 10 && first.messages === 100;
+    out.push(`Reproduce: \`npm run bench -- fanout --readers ${n}${dflt ? '' : ` --rate ${first.rate} --messages ${first.messages}`}\`\n`);
     const order = ['floor', 'socketio', 'unfold', 'unfold-before'];
     rows.sort((a, b) => order.indexOf(a.target) - order.indexOf(b.target));
     out.push(
@@ -123,7 +124,7 @@ function goals(r: Any): string {
     rows.push([`fan-out ${kn(n)}: p99 within 1.3× floor`, `${p.toFixed(2)}×`, p <= 1.3 ? 'yes' : 'no']);
     rows.push([`fan-out ${kn(n)}: CPU per delivered message within 1.3× floor`, `${c.toFixed(2)}×`, c <= 1.3 ? 'yes' : 'no']);
     if (n >= 10_000) rows.push([`fan-out ${kn(n)}: heap per idle reader ≤ 6 KB`, `${f(u.heapPerReaderKB, 2)} KB`, u.heapPerReaderKB <= 6 ? 'yes' : 'no']);
-    if (n >= 50_000) rows.push([`fan-out ${kn(n)}: p99 under 1 s`, `${f(u.latencyMs.p99, 0)} ms`, u.latencyMs.p99 < 1000 ? 'yes' : 'no']);
+    if (n > 10_000) rows.push([`fan-out ${kn(n)} (most one node holds here): p99 under 1 s`, `${f(u.latencyMs.p99, 0)} ms`, u.latencyMs.p99 < 1000 ? 'yes' : 'no']);
   }
   const pg = r.scenarios?.pages;
   for (const x of pg?.rows ?? []) rows.push([`page ${x.entries} entries ${x.encoding}: ≥ 0.8× nginx`, `${f(x.ratio, 2)}×`, x.ratio >= 0.8 ? 'yes' : 'no']);

@@ -4,7 +4,9 @@
  * or peer from the same run, as ratios). Scenarios: fanout, pages, writes, storm, start
  * (default: all). A run of some scenarios keeps the others' last figures.
  *
- *   --readers 1000,10000   fan-out sizes (storm: the first one)      --max  add 50000
+ *   --readers 1000,10000   fan-out sizes (storm: the first one)
+ *   --max                  add the most readers one node holds: 50k, or what `ulimit -n` allows
+ *                          (also `--readers max`); that size runs at --max-rate (2/s), ≤ 40 messages
  *   --rate 10 --messages 100   open-loop publish rate and count       --targets floor,socketio,unfold
  *   --rev REV              bench a commit (extracted to .tmp/) instead of the working tree
  *   --before REV           also run Unfold with src/live/{hub,sse}.ts as at REV (before/after)
@@ -76,8 +78,13 @@ if (v.rev) {
 const beforeSrc = v.before ? withFilesFrom(srcRoot, v.before, ['live/hub.ts', 'live/sse.ts']) : undefined;
 const beforeLabel = v.before ? `src/live/hub.ts and sse.ts as at ${revSha(v.before).slice(0, 12)}` : undefined;
 
-const readersList = (v.readers ?? '1000,10000').split(',').map(Number);
-if (v.max && !readersList.includes(50_000)) readersList.push(50_000);
+// "As many as one node holds": 50k, unless this machine's descriptor limit (one per socket,
+// in the server and in the load process) is lower and cannot be raised without privileges.
+const nofile = Number(execFileSync('bash', ['-c', 'ulimit -n'], { encoding: 'utf8' }).trim()) || 1024;
+const maxReaders = Math.min(50_000, Math.floor((nofile - 1000) / 1000) * 1000);
+const readersList = (v.readers ?? '1000,10000').split(',').map((x) => (x === 'max' ? maxReaders : Number(x)));
+if (v.max && !readersList.includes(maxReaders)) readersList.push(maxReaders);
+for (const n of readersList) if (n > nofile - 200) throw new Error(`--readers ${n} needs more than this process's ${nofile} file descriptors (ulimit -n; raising it needs privileges here)`);
 const rate = Number(v.rate);
 const messages = Number(v.messages);
 const targets = v.targets!.split(',') as FanoutTarget[];
@@ -95,6 +102,7 @@ const runMeta = {
   cpu: `${os.cpus()[0]?.model ?? '?'} × ${os.cpus().length}`,
   memoryGB: Math.round(os.totalmem() / 2 ** 30),
   loadavgAtStart: os.loadavg().map((x) => Number(x.toFixed(2))),
+  openFilesLimit: nofile,
 };
 results.runs = [...(old.runs ?? []), runMeta].slice(-20);
 const stamp = (x: Record<string, unknown>) => ({ ...x, run: runMeta.at });
@@ -109,10 +117,11 @@ try {
   if (chosen.includes('fanout')) {
     const prev: any[] = results.scenarios.fanout?.rows ?? [];
     for (const n of readersList) {
-      const big = n >= 50_000;
+      const big = n === maxReaders;
       const unfoldNodeArgs = v['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, '.tmp', 'prof')}`] : [];
       const rows = await fanout(
-        { src: srcRoot, beforeSrc, readers: n, rate: big ? Number(v['max-rate']) : rate, messages: big ? Math.min(messages, 40) : messages, targets, unfoldNodeArgs, quiet: v.quiet },
+        // At the largest N the before/after pair is skipped: it would double the longest leg.
+        { src: srcRoot, beforeSrc, readers: n, rate: big ? Number(v['max-rate']) : rate, messages: big ? Math.min(messages, 40) : messages, targets: big ? targets.filter((t) => t !== 'unfold-before') : targets, unfoldNodeArgs, quiet: v.quiet },
         log,
       );
       const keys = new Set(rows.map((r) => r.key));

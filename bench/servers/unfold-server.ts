@@ -66,6 +66,8 @@ try {
   hub.deliver = function (...x: unknown[]) {
     timer.time(() => deliver.apply(this, x));
   };
+  // A heap snapshot on demand, to see what each connected reader costs (bench/tools/heap-top.ts).
+  app.get('/__bench/heap', async () => ({ file: (await import('node:v8')).writeHeapSnapshot(path.join(ROOT, '.tmp', `unfold-${Date.now()}.heapsnapshot`)) }));
   app.get('/__bench/stats', async (req: { query: { gc?: string } }) => serverStats(hub.readerCount, timer, req.query.gc === '1'));
 
   const now = iso(new Date());
