@@ -1,7 +1,7 @@
 /**
  * The bus carries committed changes to the stream hubs of every node. Writers publish
  * after commit; hubs subscribe. The in-process bus serves one node; the Redis bus
- * (redis-bus.ts) spans many. Which one runs is chosen in `createBus`, nowhere else.
+ * (redis-bus.ts) spans many. Which one runs is chosen in runtime.ts, nowhere else.
  */
 import type { Change } from './change-log.ts';
 
