@@ -132,3 +132,18 @@ test('a returning reader sees how many entries arrived since the last visit', { 
   assert.match((await since.textContent()) ?? '', /^2 new entries since your last visit/);
   await ctx.close();
 });
+
+test('a dropped stream shows "reconnecting…", comes back by itself and replays what it missed', { skip }, async () => {
+  const page = await open();
+  const isStream = (u: URL) => u.pathname.endsWith('/stream');
+  await page.route(isStream, (route) => route.abort());
+  // Cut this reader's stream on the server side, as a restarting node would.
+  const hub = t.services.hub as unknown as { channels: Map<string, { readers: Set<{ res: { destroy(): void } }> }> };
+  for (const ch of hub.channels.values()) for (const r of ch.readers) r.res.destroy();
+  await page.locator('#conn').waitFor({ state: 'visible' });
+  const missed = await publish({ headline: 'Published while disconnected' });
+  await page.unroute(isStream);
+  await page.locator('#conn').waitFor({ state: 'hidden', timeout: 60_000 });
+  await page.locator(`#feed > article#entry-${missed.id}`).waitFor();
+  await page.context().close();
+});
