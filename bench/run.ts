@@ -133,7 +133,8 @@ try {
   }
   if (chosen.includes('storm')) {
     const n = v.readers ? readersList[0] : 10_000;
-    results.scenarios.storm = stamp(await storm({ src: srcRoot, readers: n, rate, messages, dropAfter: Math.floor(messages * 0.3), quiet: v.quiet }, log));
+    const unfoldNodeArgs = v['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, '.tmp', 'prof')}`] : [];
+    results.scenarios.storm = stamp(await storm({ src: srcRoot, readers: n, rate, messages, dropAfter: Math.floor(messages * 0.3), unfoldNodeArgs, quiet: v.quiet }, log));
     save();
   }
   if (chosen.includes('writes')) {

@@ -245,12 +245,13 @@ async function main() {
   }
   await Promise.all(sends);
   const lastSent = now();
+  // Storm: every reader must be back (or out of tries) before the drain bound starts.
+  if (stormDone) await stormDone;
   const expectEach = connected;
   await until(() => {
     for (let k = 0; k < M; k++) if (committed[k] && got[k] < expectEach) return false;
     return true;
   }, a.drainMs);
-  if (stormDone) await stormDone;
   const drainedAfter = now() - lastSent;
   const after = await stats(false);
 
