@@ -43,10 +43,11 @@ function head(p: LivePageData): string {
     coverageStartTime: lb.startedAt ?? lb.createdAt,
     ...(lb.endedAt ? { coverageEndTime: lb.endedAt } : {}),
     publisher: { '@type': 'Organization', name: 'Unfold' },
+    // Headline, time and link per update: the text itself is already on the page, and
+    // repeating it here would double the page's weight.
     liveBlogUpdate: [...p.pinned, ...p.entries].map((e) => ({
       '@type': 'BlogPosting',
       headline: textOf(e, 110),
-      articleBody: textOf({ headline: null, html: e.html }, 5000),
       datePublished: e.publishedAt,
       dateModified: e.updatedAt,
       url: e.url,
