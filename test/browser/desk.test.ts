@@ -90,7 +90,7 @@ test('sign in, create a live blog, publish with Ctrl+Enter → on the reader pag
   const id = await desk.locator('.published-list li', { hasText: 'The minister arrives.' }).getAttribute('data-entry-id');
   // By id: while it is edited, its text is in the editor, not on the item.
   const item = desk.locator(`li[data-entry-id="${id}"]`);
-  await item.locator('text=Edit').click();
+  await item.getByRole('button', { name: 'Edit', exact: true }).click();
   await item.locator('.edit-body').fill('The minister has arrived.');
   await item.locator('button.save').click();
   const updated = reader.locator('#feed article', { hasText: 'The minister has arrived.' });
@@ -154,8 +154,9 @@ test('two editors edit one entry: the second sees both versions in a conflict vi
   const id = await desk.locator('.published-list li', { hasText: 'Offline one' }).getAttribute('data-entry-id');
   const anaItem = desk.locator(`li[data-entry-id="${id}"]`);
   const benItem = ben.locator(`li[data-entry-id="${id}"]`);
-  await anaItem.locator('text=Edit').click();
-  await benItem.locator('text=Edit').click();
+  // By role and exact name: a "… editing" presence badge on the item also contains "edit".
+  await anaItem.getByRole('button', { name: 'Edit', exact: true }).click();
+  await benItem.getByRole('button', { name: 'Edit', exact: true }).click();
   // Presence: Ben's desk shows who else is here and that Ana is editing this very entry.
   await ben.locator('#desk-presence', { hasText: 'Ana Desk' }).waitFor();
   await benItem.locator('.editing-by', { hasText: 'Ana Desk' }).waitFor();
