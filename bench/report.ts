@@ -50,7 +50,7 @@ function fanout(s: Any | undefined): string {
         ]),
       ),
     );
-    out.push(`\n<sub>Run ${first.run}. CPU = the server process's user+system time from the first timed publish until every reader had every message (or the 15 s drain bound), divided by messages delivered; for Unfold it includes the HTTP write path of each entry. "fan-out loop" = the synchronous loop writing one message to every socket, timed inside the server.</sub>\n`);
+    out.push(`\n<sub>Run ${first.run}. CPU = the server process's user+system time from the first timed publish until every reader had every message (or the 15 s drain bound), divided by messages delivered; for Unfold it includes the HTTP write path of each entry. "fan-out loop" = writing one message to every socket, timed inside the server from the start of the loop to the end of the nextTicks it queued (where ServerResponse's deferred socket writes happen).</sub>\n`);
   }
   return out.join('\n');
 }
