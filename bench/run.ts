@@ -6,7 +6,8 @@
  *
  *   --readers 1000,10000   fan-out sizes (storm: the first one)
  *   --max                  add the most readers one node holds: 50k, or what `ulimit -n` allows
- *                          (also `--readers max`); that size runs at --max-rate (2/s), ≤ 40 messages
+ *                          (also `--readers max`); unless --rate/--messages are given, that size
+ *                          runs 40 messages at --max-rate (2/s)
  *   --rate 10 --messages 100   open-loop publish rate and count       --targets floor,socketio,unfold
  *   --rev REV              bench a commit (extracted to .tmp/) instead of the working tree
  *   --before REV           also run Unfold with src/live/{hub,sse}.ts as at REV (before/after)
@@ -42,9 +43,9 @@ const { values: v, positionals } = parseArgs({
   options: {
     readers: { type: 'string' },
     max: { type: 'boolean', default: false },
-    rate: { type: 'string', default: '10' },
+    rate: { type: 'string' },
     'max-rate': { type: 'string', default: '2' },
-    messages: { type: 'string', default: '100' },
+    messages: { type: 'string' },
     targets: { type: 'string', default: 'floor,socketio,unfold' },
     rev: { type: 'string' },
     before: { type: 'string' },
@@ -85,8 +86,8 @@ const maxReaders = Math.min(50_000, Math.floor((nofile - 1000) / 1000) * 1000);
 const readersList = (v.readers ?? '1000,10000').split(',').map((x) => (x === 'max' ? maxReaders : Number(x)));
 if (v.max && !readersList.includes(maxReaders)) readersList.push(maxReaders);
 for (const n of readersList) if (n > nofile - 200) throw new Error(`--readers ${n} needs more than this process's ${nofile} file descriptors (ulimit -n; raising it needs privileges here)`);
-const rate = Number(v.rate);
-const messages = Number(v.messages);
+const rate = Number(v.rate ?? 10);
+const messages = Number(v.messages ?? 100);
 const targets = v.targets!.split(',') as FanoutTarget[];
 if (beforeSrc && !targets.includes('unfold-before')) targets.push('unfold-before');
 
@@ -121,7 +122,7 @@ try {
       const unfoldNodeArgs = v['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, '.tmp', 'prof')}`] : [];
       const rows = await fanout(
         // At the largest N the before/after pair is skipped: it would double the longest leg.
-        { src: srcRoot, beforeSrc, readers: n, rate: big ? Number(v['max-rate']) : rate, messages: big ? Math.min(messages, 40) : messages, targets: big ? targets.filter((t) => t !== 'unfold-before') : targets, unfoldNodeArgs, quiet: v.quiet },
+        { src: srcRoot, beforeSrc, readers: n, rate: big && !v.rate ? Number(v['max-rate']) : rate, messages: big && !v.messages ? 40 : messages, targets: big ? targets.filter((t) => t !== 'unfold-before') : targets, unfoldNodeArgs, quiet: v.quiet },
         log,
       );
       const keys = new Set(rows.map((r) => r.key));
