@@ -71,7 +71,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
   // The API speaks JSON: any other body is 415, not a string that fails validation.
   app.removeContentTypeParser('text/plain');
   registerErrorHandler(app);
-  await registerAuth(app, users, sessions, deps.clock);
+  await registerAuth(app, users, sessions, deps.clock, deps.config.publicUrl);
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });

@@ -9,13 +9,13 @@
  * A request without either is anonymous (request.user = null).
  */
 import { timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import cookie from '@fastify/cookie';
 import { forbidden, unauthorized } from '../errors.ts';
 import { iso, type Clock } from '../time.ts';
 import type { User } from './roles.ts';
 import type { UserStore } from './user-store.ts';
-import type { Session, SessionStore } from './session-store.ts';
+import { SESSION_TTL_MS, type Session, type SessionStore } from './session-store.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -26,6 +26,10 @@ declare module 'fastify' {
 }
 
 export const SESSION_COOKIE = 'unfold_session';
+
+/** The cookie's attributes, the same at sign-in, renewal and sign-out. */
+export const sessionCookie = (secure: boolean, maxAgeMs: number) =>
+  ({ path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: Math.floor(maxAgeMs / 1000) }) as const;
 
 /** How stale a token's "last used" may get before we write it again (a write per request would be waste). */
 const TOUCH_EVERY_MS = 60_000;
@@ -39,11 +43,12 @@ function sameToken(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-export async function registerAuth(app: FastifyInstance, users: UserStore, sessions: SessionStore, clock: Clock): Promise<void> {
+export async function registerAuth(app: FastifyInstance, users: UserStore, sessions: SessionStore, clock: Clock, publicUrl: string): Promise<void> {
   await app.register(cookie);
   app.decorateRequest('user', null);
   app.decorateRequest('session', null);
-  app.addHook('onRequest', async (req: FastifyRequest) => {
+  const secure = publicUrl.startsWith('https:');
+  app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     const header = req.headers.authorization;
     if (header) {
       const m = /^Bearer\s+(\S+)$/i.exec(header);
@@ -59,7 +64,8 @@ export async function registerAuth(app: FastifyInstance, users: UserStore, sessi
     }
     const secret = req.cookies[SESSION_COOKIE];
     if (!secret) return;
-    const session = await sessions.find(secret, clock());
+    const now = clock();
+    const session = await sessions.find(secret, now);
     if (!session) return;
     const path = req.url.split('?')[0];
     if (!SAFE_METHODS.has(req.method) && !CSRF_EXEMPT.has(`${req.method} ${path}`)) {
@@ -70,5 +76,11 @@ export async function registerAuth(app: FastifyInstance, users: UserStore, sessi
     }
     req.session = session;
     req.user = session.user;
+    // A desk in daily use is never signed out mid-event: past half its life, a session is
+    // renewed (one write per session per week, not per request).
+    if (Date.parse(session.expiresAt) - now.getTime() < SESSION_TTL_MS / 2) {
+      await sessions.extend(session.idHash, now);
+      reply.setCookie(SESSION_COOKIE, secret, sessionCookie(secure, SESSION_TTL_MS));
+    }
   });
 }

@@ -5,7 +5,7 @@ import type { Clock } from '../time.ts';
 import { hashPassword, verifyPassword } from './password.ts';
 import type { UserStore } from './user-store.ts';
 import { SESSION_TTL_MS, type SessionStore } from './session-store.ts';
-import { SESSION_COOKIE } from './auth-plugin.ts';
+import { SESSION_COOKIE, sessionCookie } from './auth-plugin.ts';
 import { checkSignIn } from './sign-in-limiter.ts';
 import type { RateLimiter } from '../ratelimit/rate-limiter.ts';
 
@@ -25,7 +25,7 @@ const dummy = () => (dummyHash ??= hashPassword('not-a-real-password-' + Math.ra
 export function sessionRoutes(app: FastifyInstance, d: SessionRouteDeps): void {
   const secure = d.publicUrl.startsWith('https:');
   const setCookie = (reply: FastifyReply, value: string, maxAgeMs: number) =>
-    reply.setCookie(SESSION_COOKIE, value, { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: Math.floor(maxAgeMs / 1000) });
+    reply.setCookie(SESSION_COOKIE, value, sessionCookie(secure, maxAgeMs));
 
   app.post<{ Body: { email: string; password: string } }>(
     '/api/v1/session',

@@ -16,6 +16,7 @@ export interface Session {
   idHash: string;
   csrfToken: string;
   user: User;
+  expiresAt: string;
 }
 
 export class SessionStore {
@@ -43,13 +44,20 @@ export class SessionStore {
     const r = await this.db
       .selectFrom('sessions')
       .innerJoin('users', 'users.id', 'sessions.user_id')
-      .select(['sessions.id_hash', 'sessions.csrf_token', 'users.id', 'users.email', 'users.name', 'users.role'])
+      .select(['sessions.id_hash', 'sessions.csrf_token', 'sessions.expires_at', 'users.id', 'users.email', 'users.name', 'users.role'])
       .where('sessions.id_hash', '=', hashToken(secret))
       .where('sessions.expires_at', '>', now.toISOString())
       .where('users.disabled', '=', 0)
       .executeTakeFirst();
     if (!r) return null;
-    return { idHash: r.id_hash, csrfToken: r.csrf_token, user: { id: r.id, email: r.email, name: r.name, role: r.role } };
+    return { idHash: r.id_hash, csrfToken: r.csrf_token, expiresAt: r.expires_at, user: { id: r.id, email: r.email, name: r.name, role: r.role } };
+  }
+
+  /** Pushes the expiry a full TTL ahead of `now`; returns the new expiry. */
+  async extend(idHash: string, now: Date): Promise<string> {
+    const expiresAt = new Date(now.getTime() + SESSION_TTL_MS).toISOString();
+    await this.db.updateTable('sessions').set({ expires_at: expiresAt }).where('id_hash', '=', idHash).execute();
+    return expiresAt;
   }
 
   async remove(idHash: string): Promise<void> {

@@ -59,6 +59,21 @@ test('sign-in sets an HttpOnly, SameSite=Lax cookie; GET answers the user and a 
   assert.equal((await t.app.inject({ url: '/api/v1/session' })).statusCode, 401);
 });
 
+test('a session in use is renewed past half its life, so a desk is not signed out mid-event', async () => {
+  await person('gil@test.invalid');
+  const cookie = cookieOf(await signIn('gil@test.invalid'));
+  const soon = new Date(Date.now() + 24 * 3600 * 1000).toISOString();
+  await t.deps.db.kysely.updateTable('sessions').set({ expires_at: soon }).execute();
+  const r = await t.app.inject({ url: '/api/v1/session', headers: { cookie } });
+  assert.equal(r.statusCode, 200);
+  const renewed = r.cookies.find((c) => c.name === 'unfold_session');
+  assert.ok(renewed && renewed.maxAge! > 13 * 24 * 3600, 'the cookie is set again for the full time');
+  assert.equal(renewed.httpOnly, true);
+  const row = await t.deps.db.kysely.selectFrom('sessions').select('expires_at').orderBy('expires_at', 'desc').executeTakeFirstOrThrow();
+  assert.ok(row.expires_at > soon);
+  assert.equal((await t.app.inject({ url: '/api/v1/session', headers: { cookie } })).cookies.length, 0, 'renewed once, not on every request');
+});
+
 test('the cookie is Secure when PUBLIC_URL is https', async () => {
   const s = await makeTestApp({ env: { PUBLIC_URL: 'https://news.example' } });
   try {
