@@ -36,7 +36,18 @@ export interface FanoutRow {
 const SERVER_CORE = 0;
 const LOAD_CORE = 1;
 
-export async function startTarget(t: FanoutTarget, o: { src: string; beforeSrc?: string; nodeArgs?: string[]; quiet?: boolean; entries?: number }) {
+type StartTargetOptions = { src: string; beforeSrc?: string; nodeArgs?: string[]; quiet?: boolean; entries?: number };
+
+/** Starts a target's server; once more on failure (the free port may be taken meanwhile). */
+export async function startTarget(t: FanoutTarget, o: StartTargetOptions) {
+  try {
+    return await startTargetOnce(t, o);
+  } catch {
+    return startTargetOnce(t, o);
+  }
+}
+
+async function startTargetOnce(t: FanoutTarget, o: StartTargetOptions) {
   const port = await freePort();
   const nodeArgs = ['--expose-gc', '--max-old-space-size=8192', ...(o.nodeArgs ?? [])];
   if (t === 'floor') return { port, ...(await startNode(path.join(BENCH_DIR, 'servers/floor-server.ts'), { port }, { core: SERVER_CORE, nodeArgs, quiet: o.quiet })) };

@@ -60,6 +60,13 @@ interface Channel {
 }
 
 const RESET = sseFrame({ event: 'reset', data: '{}' });
+const HEARTBEAT_CHUNK = chunked(HEARTBEAT);
+
+/** Writes one prebuilt frame to a reader: straight to its socket when it has one (see Reader.sock). */
+function send(r: Reader, frame: Buffer, chunk: Buffer): void {
+  if (r.sock === null) r.res.write(frame);
+  else if (!r.sock.destroyed) r.sock.write(r.chunked ? chunk : frame);
+}
 const REPLAY_PAGE = 500;
 const IDLE_CHANNEL_MS = 60_000;
 
@@ -240,12 +247,10 @@ export class Hub {
         r.pending.push({ cursor: c.cursor, frame });
         if (r.pending.length > 10_000) r.res.destroy();
       } else if (c.cursor > r.pos) {
-        const sock = r.sock;
-        if ((sock ?? r.res).writableLength > max) {
+        if ((r.sock ?? r.res).writableLength > max) {
           r.res.destroy(); // too slow: it will reconnect with Last-Event-ID and replay
         } else {
-          if (sock === null) r.res.write(frame);
-          else if (!sock.destroyed) sock.write(r.chunked ? chunk : frame);
+          send(r, frame, chunk);
           r.pos = c.cursor;
         }
       }
@@ -295,7 +300,7 @@ export class Hub {
 
   private heartbeat(): void {
     for (const ch of this.channels.values()) {
-      for (const r of ch.readers) if (r.res.writableLength <= this.o.maxBuffer) r.res.write(HEARTBEAT);
+      for (const r of ch.readers) if ((r.sock ?? r.res).writableLength <= this.o.maxBuffer) send(r, HEARTBEAT, HEARTBEAT_CHUNK);
     }
   }
 
@@ -313,7 +318,8 @@ export class Hub {
       if (total === ch.lastPresence || ch.readers.size === 0) continue;
       ch.lastPresence = total;
       const frame = this.presenceFrame(total);
-      for (const r of ch.readers) if (!r.pending && r.res.writableLength <= this.o.maxBuffer) r.res.write(frame);
+      const chunk = chunked(frame);
+      for (const r of ch.readers) if (!r.pending && (r.sock ?? r.res).writableLength <= this.o.maxBuffer) send(r, frame, chunk);
     }
   }
 
