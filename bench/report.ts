@@ -56,7 +56,7 @@ function fanout(s: Any | undefined): string {
 }
 
 function pages(s: Any | undefined): string {
-  if (!s) return '_Not run yet._';
+  if (!s || (!s.rows && !s.skipped)) return '_No figures._';
   if (s.skipped) return `_Skipped in the run of ${s.run}: ${s.skipped}. Run \`npm run bench -- pages\` once it has landed._`;
   return [
     'Reproduce: `npm run bench -- pages`\n',
@@ -87,7 +87,7 @@ function writes(s: Any | undefined): string {
 }
 
 function storm(s: Any | undefined): string {
-  if (!s) return '_Not run yet._';
+  if (!s?.storm) return '_No figures._';
   const st = s.storm ?? {};
   return [
     `Reproduce: \`npm run bench -- storm --readers ${s.readers}\`\n`,
@@ -100,7 +100,7 @@ function storm(s: Any | undefined): string {
 }
 
 function start(s: Any | undefined): string {
-  if (!s) return '_Not run yet._';
+  if (!s || s.listenMs === undefined) return '_No figures._';
   const w = s.weight;
   return [
     'Reproduce: `npm run bench -- start`\n',
@@ -136,6 +136,8 @@ function goals(r: Any): string {
   return rows.length ? table(['goal (issue 5)', 'measured', 'met'], rows) : '_No figures yet._';
 }
 
+const failure = (s: Any | undefined) => (s?.error ? `\n\n**The run of ${s.run} failed here:** \`${String(s.error).replace(/`/g, "'").split('\n')[0]}\`` : '');
+
 export function renderReport(r: Any): string {
   const notesPath = path.join(BENCH_DIR, 'notes.md');
   const notes = fs.existsSync(notesPath) ? fs.readFileSync(notesPath, 'utf8').trim() : '';
@@ -168,23 +170,23 @@ send time. Latency = publish sent → message parsed by the reader (both ends in
 process's clock). Socket.IO is driven by a lean Engine.IO v4 client over \`ws\` (the
 official client's per-socket cost would make the load process, not the server, the limit).
 
-${fanout(r.scenarios?.fanout)}
+${fanout(r.scenarios?.fanout)}${failure(r.scenarios?.fanout)}
 
 ## 2. Reader page vs nginx
 
-${pages(r.scenarios?.pages)}
+${pages(r.scenarios?.pages)}${failure(r.scenarios?.pages)}
 
 ## 3. Writes
 
-${writes(r.scenarios?.writes)}
+${writes(r.scenarios?.writes)}${failure(r.scenarios?.writes)}
 
 ## 4. Reconnect storm
 
-${storm(r.scenarios?.storm)}
+${storm(r.scenarios?.storm)}${failure(r.scenarios?.storm)}
 
 ## 5. Start and page weight
 
-${start(r.scenarios?.start)}
+${start(r.scenarios?.start)}${failure(r.scenarios?.start)}
 
 ${notes}
 

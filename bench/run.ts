@@ -114,8 +114,21 @@ const save = () => {
 };
 
 const t0 = Date.now();
+// One scenario failing (a server that will not start, say) must not cost the others' figures.
+const failed: string[] = [];
+async function guard(name: string, fn: () => Promise<void>): Promise<void> {
+  if (!chosen.includes(name)) return;
+  try {
+    await fn();
+  } catch (e) {
+    failed.push(name);
+    log(`${name} failed: ${(e as Error).stack ?? e}`);
+    results.scenarios[name] = { ...(results.scenarios[name] ?? {}), error: String((e as Error).message ?? e).slice(0, 500), run: runMeta.at };
+    save();
+  }
+}
 try {
-  if (chosen.includes('fanout')) {
+  await guard('fanout', async () => {
     const prev: any[] = results.scenarios.fanout?.rows ?? [];
     for (const n of readersList) {
       const big = n === maxReaders;
@@ -131,31 +144,31 @@ try {
       results.scenarios.fanout = { rows: prev };
       save();
     }
-  }
-  if (chosen.includes('storm')) {
+  });
+  await guard('storm', async () => {
     const n = v.readers ? readersList[0] : 10_000;
     const unfoldNodeArgs = v['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, '.tmp', 'prof')}`] : [];
     results.scenarios.storm = stamp(await storm({ src: srcRoot, readers: n, rate, messages, dropAfter: Math.floor(messages * 0.3), unfoldNodeArgs, quiet: v.quiet }, log));
     save();
-  }
-  if (chosen.includes('writes')) {
+  });
+  await guard('writes', async () => {
     const rows = await writes({ src: srcRoot, seconds: Number(v.seconds), pgUrl: v['pg-url']!, only: v.db ? v.db.split(',') : undefined, quiet: v.quiet }, log);
     const prev: any[] = results.scenarios.writes?.rows ?? [];
     const keys = new Set(rows.map((r) => r.key));
     results.scenarios.writes = { rows: [...prev.filter((r) => !keys.has(r.key)), ...rows.map(stamp)] };
     save();
-  }
-  if (chosen.includes('pages')) {
+  });
+  await guard('pages', async () => {
     const r = await pages({ src: srcRoot, sizes: [50, 500], seconds: Number(v.seconds), connections: 50, quiet: v.quiet }, log);
     results.scenarios.pages = stamp(r);
     save();
-  }
-  if (chosen.includes('start')) {
+  });
+  await guard('start', async () => {
     results.scenarios.start = stamp(await start({ root: path.dirname(srcRoot), quiet: v.quiet }, log));
     save();
-  }
+  });
 } finally {
   if (beforeSrc) fs.rmSync(path.dirname(beforeSrc), { recursive: true, force: true });
 }
-log(`done in ${Math.round((Date.now() - t0) / 1000)} s → ${path.relative(ROOT, resultsPath)}, ${path.relative(ROOT, v.report!)}`);
-process.exit(0);
+log(`done in ${Math.round((Date.now() - t0) / 1000)} s → ${path.relative(ROOT, resultsPath)}, ${path.relative(ROOT, v.report!)}${failed.length ? `; FAILED: ${failed.join(', ')}` : ''}`);
+process.exit(failed.length ? 1 : 0);
