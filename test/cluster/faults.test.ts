@@ -33,6 +33,15 @@ after(async () => {
   await schema?.drop();
 });
 
+/** On failure, what the nodes said is usually the explanation. */
+async function withNodeLogs(fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\n${nodes.map((n) => `--- ${n.name}\n${n.output().slice(-3000)}`).join('\n')}`, { cause: err });
+  }
+}
+
 const cursors = (r: SseClient) => r.changes().map((m) => Number(m.id));
 const upTo = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 
@@ -43,7 +52,7 @@ async function newLiveblog(node: NodeProc, title: string): Promise<string> {
 }
 
 describe('faults', { skip }, () => {
-  test('Redis dies while two nodes publish: writes go on, and every reader catches up when it returns', { timeout: 120_000 }, async () => {
+  test('Redis dies while two nodes publish: writes go on, and every reader catches up when it returns', { timeout: 120_000 }, () => withNodeLogs(async () => {
     redis = await startPrivateRedis();
     const env = {
       DATABASE_URL: schema!.url,
@@ -92,9 +101,9 @@ describe('faults', { skip }, () => {
       assert.equal(r.ended, false);
     }
     for (const r of rs) r.close();
-  });
+  }));
 
-  test('PostgreSQL cut: writes and /readyz answer 503, streams stay open, the node recovers by itself', { timeout: 120_000 }, async () => {
+  test('PostgreSQL cut: writes and /readyz answer 503, streams stay open, the node recovers by itself', { timeout: 120_000 }, () => withNodeLogs(async () => {
     const pg = new URL(schema!.url);
     proxy = await startTcpProxy({ host: pg.hostname, port: Number(pg.port || 5432) });
     pg.port = String(proxy.port);
@@ -114,9 +123,7 @@ describe('faults', { skip }, () => {
 
     proxy.cut();
     const cutAt = Date.now();
-    const write = await api(node.url, 'POST', `/api/v1/liveblogs/${id}/entries`, token, { body: 'during the cut' }).catch((err) => {
-      throw new Error(`node died? ${err.message}: ${node.output()}`);
-    });
+    const write = await api(node.url, 'POST', `/api/v1/liveblogs/${id}/entries`, token, { body: 'during the cut' });
     assert.equal(write.status, 503, JSON.stringify(write.body));
     assert.match(write.headers.get('content-type') ?? '', /application\/problem\+json/);
     assert.ok(Number(write.headers.get('retry-after')) > 0);
@@ -149,5 +156,5 @@ describe('faults', { skip }, () => {
     await reader.waitFor((c) => c.changes().length === 2, 5000, 'the change after recovery');
     assert.deepEqual(cursors(reader), [1, 2]);
     assert.equal(reader.ended, false);
-  });
+  }));
 });
