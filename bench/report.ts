@@ -31,7 +31,7 @@ function fanout(s: Any | undefined): string {
     rows.sort((a, b) => order.indexOf(a.target) - order.indexOf(b.target));
     out.push(
       table(
-        ['server', 'connected', 'delivered', 'p50 ms', 'p99 ms', 'max ms', 'p99 ÷ floor', 'CPU µs / delivered msg', 'CPU ÷ floor', 'fan-out loop p50 ms', 'RSS MB', 'RSS KB / reader', 'heap KB / reader', 'lost / dup'],
+        ['server', 'connected', 'delivered', 'p50 ms', 'p99 ms', 'max ms', 'p99 ÷ floor', 'publish answered p50 / p99 ms', 'CPU µs / delivered msg', 'CPU ÷ floor', 'fan-out loop p50 ms', 'RSS MB', 'RSS KB / reader', 'heap KB / reader', 'lost / dup'],
         rows.map((r) => [
           NAMES[r.target] ?? r.target,
           `${r.connected}/${r.readers}`,
@@ -40,6 +40,7 @@ function fanout(s: Any | undefined): string {
           f(r.latencyMs?.p99),
           f(r.latencyMs?.max),
           r.target === 'floor' ? '1×' : ratio(r.latencyMs?.p99, floor?.latencyMs?.p99),
+          r.publishAckMs ? `${f(r.publishAckMs.p50)} / ${f(r.publishAckMs.p99)}` : '—',
           f(r.serverCpuUsPerWrite, 2),
           r.target === 'floor' ? '1×' : ratio(r.serverCpuUsPerWrite, floor?.serverCpuUsPerWrite),
           f(r.fanoutLoopMs?.p50, 2),
@@ -50,7 +51,7 @@ function fanout(s: Any | undefined): string {
         ]),
       ),
     );
-    out.push(`\n<sub>Run ${first.run}. CPU = the server process's user+system time from the first timed publish until every reader had every message (or the 15 s drain bound), divided by messages delivered; for Unfold it includes the HTTP write path of each entry. "fan-out loop" = writing one message to every socket, timed inside the server from the start of the loop to the end of the nextTicks it queued (where ServerResponse's deferred socket writes happen).</sub>\n`);
+    out.push(`\n<sub>Run ${first.run}. "publish answered" = how long the publish request took to be answered: for Unfold the whole write path (token, Markdown, a committed and fsynced SQLite transaction) and the fan-out, which Unfold's publish→received includes and the floor's bare POST does not. CPU = the server process's user+system time from the first timed publish until every reader had every message (or the 15 s drain bound), divided by messages delivered; for Unfold it includes the HTTP write path of each entry. "fan-out loop" = writing one message to every socket, timed inside the server from the start of the loop to the end of the nextTicks it queued (where ServerResponse's deferred socket writes happen).</sub>\n`);
   }
   return out.join('\n');
 }

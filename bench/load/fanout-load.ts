@@ -88,6 +88,8 @@ const caughtAt = new Float64Array(N).fill(NaN);
 const reopenedAt = new Float64Array(N).fill(NaN);
 let droppedAt = NaN;
 const failures = new Map<string, number>();
+// How long each publish took to be answered (Unfold: auth, Markdown, commit with fsync, fan-out).
+const ackMs: number[] = [];
 
 let waiters: (() => void)[] = [];
 const wake = () => {
@@ -198,6 +200,7 @@ async function publish(seq: number): Promise<void> {
       });
     } else res = await request(a.publish.port, 'POST', '/publish', fakeEntryJson(seq, stamp));
     if (res.status < 300 && seq < 0) return;
+    if (res.status < 300) ackMs.push(now() - t);
     if (res.status < 300) {
       committed[seq] = 1;
       while (committed[committedSeq + 1]) committedSeq++;
@@ -293,6 +296,7 @@ async function main() {
     latencyMs: { p50: round(lat.p50, 1), p99: round(lat.p99, 1), max: round(lat.max, 1), mean: round(lat.mean, 1) },
     // Per message: first and last arrival after its send, to see whether the run kept up.
     perMessageMs: Array.from({ length: Math.min(M, 300) }, (_, k) => (got[k] ? [round(firstAt[k] - sendAt[k], 0), round(lastAt[k] - sendAt[k], 0)] : null)),
+    publishAckMs: { p50: round(summarize(ackMs).p50, 1), p99: round(summarize(ackMs).p99, 1) },
     clientSpreadMs: { p50: round(summarize(spread).p50, 1), p99: round(summarize(spread).p99, 1) },
     fanoutLoopMs: { p50: round(fan.p50, 2), p99: round(fan.p99, 2), max: round(fan.max, 2), n: fan.n },
     serverCpuMsPerMessage: round(cpuUs / 1000 / Math.max(1, committedCount), 2),
