@@ -14,7 +14,7 @@ const ratio = (a: unknown, b: unknown) => (typeof a === 'number' && typeof b ===
 const kn = (n: number) => (n >= 1000 ? `${n / 1000}k` : String(n));
 const table = (head: string[], rows: string[][]) => [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 
-const NAMES: Record<string, string> = { floor: 'floor (raw `net`)', socketio: 'Socket.IO 4 (ws)', unfold: '**Unfold**', 'unfold-before': 'Unfold before fix' };
+const NAMES: Record<string, string> = { floor: 'floor (raw `net`)', socketio: 'Socket.IO 4 (ws)', 'socketio-official': 'Socket.IO 4, official client', unfold: '**Unfold**', 'unfold-before': 'Unfold before fix' };
 
 function fanout(s: Any | undefined): string {
   if (!s?.rows?.length) return '_Not run yet._';
@@ -27,7 +27,7 @@ function fanout(s: Any | undefined): string {
     out.push(`### ${kn(n)} readers — ${first.messages} messages at ${first.rate}/s\n`);
     const dflt = first.rate === 10 && first.messages === 100;
     out.push(`Reproduce: \`npm run bench -- fanout --readers ${n}${dflt ? '' : ` --rate ${first.rate} --messages ${first.messages}`}\`\n`);
-    const order = ['floor', 'socketio', 'unfold', 'unfold-before'];
+    const order = ['floor', 'socketio', 'socketio-official', 'unfold', 'unfold-before'];
     rows.sort((a, b) => order.indexOf(a.target) - order.indexOf(b.target));
     out.push(
       table(
@@ -168,8 +168,10 @@ through \`POST /api/v1/liveblogs/{id}/entries\` (token, validation, Markdown, co
 the floor's and Socket.IO's through a bare \`POST /publish\`; all carry the same ~600-byte
 Markdown body in an entry-shaped JSON, and their headline carries the sequence number and
 send time. Latency = publish sent → message parsed by the reader (both ends in the load
-process's clock). Socket.IO is driven by a lean Engine.IO v4 client over \`ws\` (the
-official client's per-socket cost would make the load process, not the server, the limit).
+process's clock). Socket.IO is measured twice: with Socket.IO's own client
+(\`socket.io-client\`, WebSocket only), and with a lean Engine.IO v4 client over \`ws\` that
+speaks the same wire protocol, so that the load process's per-socket cost — not the server's
+— does not set the Socket.IO figures (the server is the same in both).
 
 ${fanout(r.scenarios?.fanout)}${failure(r.scenarios?.fanout)}
 

@@ -8,7 +8,8 @@
  *   --max                  add the most readers one node holds: 50k, or what `ulimit -n` allows
  *                          (also `--readers max`); unless --rate/--messages are given, that size
  *                          runs 40 messages at --max-rate (2/s)
- *   --rate 10 --messages 100   open-loop publish rate and count       --targets floor,socketio,unfold
+ *   --rate 10 --messages 100   open-loop publish rate and count
+ *   --targets floor,socketio,socketio-official,unfold   (socketio: a lean Engine.IO client; -official: socket.io-client)
  *   --rev REV              bench a commit (extracted to .tmp/) instead of the working tree
  *   --before REV           also run Unfold with src/live/{hub,sse}.ts as at REV (before/after)
  *   --cpu-prof             write a CPU profile of the Unfold server (fan-out) to .tmp/prof/
@@ -46,7 +47,7 @@ const { values: v, positionals } = parseArgs({
     rate: { type: 'string' },
     'max-rate': { type: 'string', default: '2' },
     messages: { type: 'string' },
-    targets: { type: 'string', default: 'floor,socketio,unfold' },
+    targets: { type: 'string', default: 'floor,socketio,socketio-official,unfold' },
     rev: { type: 'string' },
     before: { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
@@ -134,8 +135,9 @@ try {
       const big = n === maxReaders;
       const unfoldNodeArgs = v['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, '.tmp', 'prof')}`] : [];
       const rows = await fanout(
-        // At the largest N the before/after pair is skipped: it would double the longest leg.
-        { src: srcRoot, beforeSrc, readers: n, rate: big && !v.rate ? Number(v['max-rate']) : rate, messages: big && !v.messages ? 40 : messages, targets: big ? targets.filter((t) => t !== 'unfold-before') : targets, unfoldNodeArgs, quiet: v.quiet },
+        // At the largest N the before/after pair and the official Socket.IO client are
+        // skipped: each would add another of the longest legs.
+        { src: srcRoot, beforeSrc, readers: n, rate: big && !v.rate ? Number(v['max-rate']) : rate, messages: big && !v.messages ? 40 : messages, targets: big ? targets.filter((t) => t !== 'unfold-before' && t !== 'socketio-official') : targets, unfoldNodeArgs, quiet: v.quiet },
         log,
       );
       const keys = new Set(rows.map((r) => r.key));

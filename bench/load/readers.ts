@@ -6,6 +6,7 @@
  */
 import net from 'node:net';
 import WebSocket from 'ws';
+import { io, type Socket as IoSocket } from 'socket.io-client';
 import { seqOf } from '../lib/payload.ts';
 
 export interface Sink {
@@ -17,7 +18,8 @@ export interface Sink {
 }
 
 export interface Target {
-  kind: 'sse' | 'sio';
+  /** sio: a lean Engine.IO v4 client over ws; sio-official: socket.io-client itself. */
+  kind: 'sse' | 'sio' | 'sio-official';
   port: number;
   /** SSE: the stream path (query allowed). */
   path?: string;
@@ -33,7 +35,8 @@ export interface Reader {
 }
 
 export function makeReader(t: Target, index: number, sink: Sink): Reader {
-  return t.kind === 'sse' ? new SseReader(t, index, sink) : new SioReader(t, index, sink);
+  if (t.kind === 'sse') return new SseReader(t, index, sink);
+  return t.kind === 'sio' ? new SioReader(t, index, sink) : new SioOfficialReader(t, index, sink);
 }
 
 class SseReader implements Reader {
@@ -150,5 +153,35 @@ class SioReader implements Reader {
     this.dropped = true;
     this.ws?.terminate();
     this.ws = null;
+  }
+}
+
+/** Socket.IO's own client (WebSocket only, no reconnection: the harness decides that). */
+class SioOfficialReader implements Reader {
+  last = 0;
+  private socket: IoSocket | null = null;
+  private dropped = false;
+  constructor(private t: Target, readonly index: number, private sink: Sink) {}
+
+  connect(localAddress: string): void {
+    this.dropped = false;
+    const socket = io(`http://127.0.0.1:${this.t.port}`, { transports: ['websocket'], forceNew: true, reconnection: false, localAddress } as Parameters<typeof io>[1]);
+    this.socket = socket;
+    socket.on('connect', () => this.sink.open(this));
+    socket.on('entry.published', (cursor: number, data: { entry: { headline: string } }) => {
+      this.last = cursor;
+      this.sink.message(this, cursor, seqOf(data.entry.headline));
+    });
+    const closed = (why: string) => {
+      if (!this.dropped && this.socket === socket) this.sink.closed(this, why);
+    };
+    socket.on('connect_error', () => closed('connect_error'));
+    socket.on('disconnect', () => closed('closed'));
+  }
+
+  drop(): void {
+    this.dropped = true;
+    this.socket?.disconnect();
+    this.socket = null;
   }
 }

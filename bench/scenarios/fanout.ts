@@ -9,7 +9,7 @@ import type { LoadArgs } from '../load/fanout-load.ts';
 import type { Target } from '../load/readers.ts';
 import path from 'node:path';
 
-export type FanoutTarget = 'floor' | 'socketio' | 'unfold' | 'unfold-before';
+export type FanoutTarget = 'floor' | 'socketio' | 'socketio-official' | 'unfold' | 'unfold-before';
 
 export interface FanoutOptions {
   readers: number;
@@ -51,7 +51,7 @@ async function startTargetOnce(t: FanoutTarget, o: StartTargetOptions) {
   const port = await freePort();
   const nodeArgs = ['--expose-gc', '--max-old-space-size=8192', ...(o.nodeArgs ?? [])];
   if (t === 'floor') return { port, ...(await startNode(path.join(BENCH_DIR, 'servers/floor-server.ts'), { port }, { core: SERVER_CORE, nodeArgs, quiet: o.quiet })) };
-  if (t === 'socketio') return { port, ...(await startNode(path.join(BENCH_DIR, 'servers/socketio-server.ts'), { port }, { core: SERVER_CORE, nodeArgs, quiet: o.quiet })) };
+  if (t === 'socketio' || t === 'socketio-official') return { port, ...(await startNode(path.join(BENCH_DIR, 'servers/socketio-server.ts'), { port }, { core: SERVER_CORE, nodeArgs, quiet: o.quiet })) };
   const srcRoot = t === 'unfold-before' ? o.beforeSrc : o.src;
   return {
     port,
@@ -68,7 +68,7 @@ export async function fanoutOne(t: FanoutTarget, o: FanoutOptions, mode: 'fanout
   const srv = await startTarget(t, { src: o.src, beforeSrc: o.beforeSrc, nodeArgs: t.startsWith('unfold') ? o.unfoldNodeArgs : [], quiet: o.quiet });
   try {
     const info = srv.info as { token?: string; liveblogId?: string };
-    const target: Target = t === 'socketio' ? { kind: 'sio', port: srv.port } : { kind: 'sse', port: srv.port, path: t === 'floor' ? '/stream' : `/api/v1/liveblogs/${info.liveblogId}/stream` };
+    const target: Target = t === 'socketio' ? { kind: 'sio', port: srv.port } : t === 'socketio-official' ? { kind: 'sio-official', port: srv.port } : { kind: 'sse', port: srv.port, path: t === 'floor' ? '/stream' : `/api/v1/liveblogs/${info.liveblogId}/stream` };
     const args: LoadArgs = {
       mode,
       target,
