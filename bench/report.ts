@@ -124,6 +124,10 @@ function goals(r: Any): string {
     const c = u.serverCpuUsPerWrite / fl.serverCpuUsPerWrite;
     rows.push([`fan-out ${kn(n)}: p99 within 1.3× floor`, `${p.toFixed(2)}×`, p <= 1.3 ? 'yes' : 'no']);
     rows.push([`fan-out ${kn(n)}: CPU per delivered message within 1.3× floor`, `${c.toFixed(2)}×`, c <= 1.3 ? 'yes' : 'no']);
+    for (const peer of ['socketio', 'socketio-official']) {
+      const sio = fo.find((x: Any) => x.readers === n && x.target === peer);
+      if (sio) rows.push([`fan-out ${kn(n)}: keep up where ${NAMES[peer]} falls behind`, `Unfold p99 ${f(u.latencyMs.p99, 0)} ms, ${f(u.deliveredRatio * 100, 2)} % delivered; Socket.IO p99 ${f(sio.latencyMs.p99, 0)} ms, ${f(sio.deliveredRatio * 100, 2)} % (Unfold ÷ Socket.IO p99 ${ratio(u.latencyMs.p99, sio.latencyMs.p99)})`, u.deliveredRatio >= sio.deliveredRatio && u.latencyMs.p99 <= sio.latencyMs.p99 ? 'yes' : 'no']);
+    }
     if (n >= 10_000) rows.push([`fan-out ${kn(n)}: heap per idle reader ≤ 6 KB`, `${f(u.heapPerReaderKB, 2)} KB`, u.heapPerReaderKB <= 6 ? 'yes' : 'no']);
     if (n > 10_000) rows.push([`fan-out ${kn(n)} (most one node holds here): p99 under 1 s`, `${f(u.latencyMs.p99, 0)} ms`, u.latencyMs.p99 < 1000 ? 'yes' : 'no']);
   }
