@@ -22,13 +22,17 @@ export interface SseClient {
   readonly ended: boolean;
   /** Bytes received so far (heartbeats included). */
   readonly bytes: number;
+  /** Comment lines (heartbeats) received. */
+  readonly comments: number;
+  /** The last `retry:` the server sent, or null. */
+  readonly retry: number | null;
   waitFor(pred: (c: SseClient) => boolean, timeoutMs: number, what?: string): Promise<void>;
   close(): void;
 }
 
-export function openSse(url: string, opts: { lastEventId?: string | number } = {}): Promise<SseClient> {
+export function openSse(url: string, opts: { lastEventId?: string | number; headers?: Record<string, string> } = {}): Promise<SseClient> {
   return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = { accept: 'text/event-stream' };
+    const headers: Record<string, string> = { accept: 'text/event-stream', ...opts.headers };
     if (opts.lastEventId !== undefined) headers['last-event-id'] = String(opts.lastEventId);
     const req = http.get(url, { headers, agent: false });
     req.once('error', reject);
@@ -38,6 +42,8 @@ export function openSse(url: string, opts: { lastEventId?: string | number } = {
       let buf = '';
       let ended = false;
       let bytes = 0;
+      let comments = 0;
+      let retry: number | null = null;
       let cur: { id: string | null; event: string; data: string[] } = { id: null, event: 'message', data: [] };
       const client: SseClient = {
         status: res.statusCode ?? 0,
@@ -48,6 +54,12 @@ export function openSse(url: string, opts: { lastEventId?: string | number } = {
         },
         get bytes() {
           return bytes;
+        },
+        get comments() {
+          return comments;
+        },
+        get retry() {
+          return retry;
         },
         waitFor(pred, timeoutMs, what = 'condition') {
           if (pred(client)) return Promise.resolve();
@@ -85,13 +97,17 @@ export function openSse(url: string, opts: { lastEventId?: string | number } = {
             cur = { id: null, event: 'message', data: [] };
             continue;
           }
-          if (line.startsWith(':')) continue;
+          if (line.startsWith(':')) {
+            comments++;
+            continue;
+          }
           const c = line.indexOf(':');
           const field = c < 0 ? line : line.slice(0, c);
           const value = c < 0 ? '' : line.slice(c + 1).replace(/^ /, '');
           if (field === 'id') cur.id = value;
           else if (field === 'event') cur.event = value;
           else if (field === 'data') cur.data.push(value);
+          else if (field === 'retry') retry = Number(value);
         }
         notify();
       });

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { SseReader } from './sse-reader.ts';
+import { openSse } from '../helpers/sse-client.ts';
 
 async function freePort(): Promise<number> {
   const s = net.createServer().listen(0, '127.0.0.1');
@@ -89,10 +89,10 @@ test('npm start path: the demo loads; SIGTERM closes streams, finishes, exits 0'
     assert.equal(entries.items[0].publishedAt, '2018-01-15T10:19:00.000Z');
     assert.equal(entries.items[16].publishedAt, '2018-01-15T07:13:00.000Z');
 
-    const reader = await new SseReader(`http://127.0.0.1:${port}/api/v1/liveblogs/${demo.id}/stream`).open();
-    await reader.until((r) => r.events.length > 0);
+    const reader = await openSse(`http://127.0.0.1:${port}/api/v1/liveblogs/${demo.id}/stream`);
+    await reader.waitFor((r) => r.messages.length > 0, 5000);
     child.kill('SIGTERM');
-    await reader.until((r) => r.ended, 10_000);
+    await reader.waitFor((r) => r.ended, 10_000);
     assert.equal(await exited, 0);
     assert.match(out.log, /shutting down/);
   } finally {

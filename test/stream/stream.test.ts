@@ -3,13 +3,13 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { makeTestApp, auth, type TestApp } from '../helpers/test-app.ts';
-import { SseReader } from './sse-reader.ts';
+import { openSse, type SseClient } from '../helpers/sse-client.ts';
 
 let t: TestApp;
 let base: string;
 let editor: string;
 let lbId: string;
-const readers: SseReader[] = [];
+const readers: SseClient[] = [];
 
 before(async () => {
   t = await makeTestApp({ env: { UNFOLD_HEARTBEAT_MS: '200', UNFOLD_STREAM_MAX_BUFFER: '65536' } });
@@ -23,10 +23,10 @@ after(async () => {
   await t.close();
 });
 
-const open = (headers: Record<string, string> = {}, query = '') => {
-  const r = new SseReader(`${base}/api/v1/liveblogs/${lbId}/stream${query}`, headers);
+const open = async (headers: Record<string, string> = {}, query = '') => {
+  const r = await openSse(`${base}/api/v1/liveblogs/${lbId}/stream${query}`, { headers });
   readers.push(r);
-  return r.open();
+  return r;
 };
 const publish = (body: string) =>
   t.app.inject({ method: 'POST', url: `/api/v1/liveblogs/${lbId}/entries`, headers: auth(editor), payload: { body } });
@@ -34,51 +34,51 @@ const publish = (body: string) =>
 test('a published entry reaches a connected reader, with retry, presence and heartbeats', async () => {
   const r = await open();
   assert.equal(r.status, 200);
-  await r.until((x) => x.events.some((e) => e.event === 'presence'));
+  await r.waitFor((x) => x.messages.some((e) => e.event === 'presence'), 5000);
   const res = await publish('hello readers');
   const entry = res.json();
-  await r.until((x) => x.changes.length === 1);
-  const [msg] = r.changes;
+  await r.waitFor((x) => x.changes().length === 1, 5000);
+  const [msg] = r.changes();
   assert.equal(msg.event, 'entry.published');
   assert.equal(JSON.parse(msg.data).entry.id, entry.id);
   assert.equal(msg.id, String((await t.app.inject(`/api/v1/liveblogs/${lbId}`)).json().cursor));
   assert.equal(r.retry, 2000);
-  assert.deepEqual(JSON.parse(r.events.find((e) => e.event === 'presence')!.data), { readers: 1 });
-  await r.until((x) => x.comments >= 1, 3000);
+  assert.deepEqual(JSON.parse(r.messages.find((e) => e.event === 'presence')!.data), { readers: 1 });
+  await r.waitFor((x) => x.comments >= 1, 3000);
   r.close();
 });
 
 test('disconnect, 50 published, reconnect with Last-Event-ID: exactly those 50, in order, then live', async () => {
   const first = await open();
   await publish('before the drop');
-  await first.until((x) => x.changes.length === 1);
-  const last = first.changes[0].id!;
+  await first.waitFor((x) => x.changes().length === 1, 5000);
+  const last = first.changes()[0].id!;
   first.close();
   const published: string[] = [];
   for (let i = 0; i < 50; i++) published.push((await publish(`missed ${i}`)).json().id);
   const again = await open({ 'last-event-id': last });
-  await again.until((x) => x.changes.length === 50);
-  assert.deepEqual(again.changes.map((e) => JSON.parse(e.data).entry.id), published);
-  const ids = again.changes.map((e) => Number(e.id));
+  await again.waitFor((x) => x.changes().length === 50, 5000);
+  assert.deepEqual(again.changes().map((e) => JSON.parse(e.data).entry.id), published);
+  const ids = again.changes().map((e) => Number(e.id));
   ids.forEach((id, i) => assert.equal(id, Number(last) + 1 + i));
   const live = (await publish('live again')).json().id;
-  await again.until((x) => x.changes.length === 51);
-  assert.equal(JSON.parse(again.changes[50].data).entry.id, live);
+  await again.waitFor((x) => x.changes().length === 51, 5000);
+  assert.equal(JSON.parse(again.changes()[50].data).entry.id, live);
   // The same replay through ?lastEventId= (how the reader page connects), from the change log
   // far behind the ring as well as from memory.
   const fromQuery = await open({}, `?lastEventId=${last}`);
-  await fromQuery.until((x) => x.changes.length === 51);
-  assert.deepEqual(fromQuery.changes.map((e) => e.id), again.changes.map((e) => e.id));
+  await fromQuery.waitFor((x) => x.changes().length === 51, 5000);
+  assert.deepEqual(fromQuery.changes().map((e) => e.id), again.changes().map((e) => e.id));
   const fromZero = await open({ 'last-event-id': '0' });
-  await fromZero.until((x) => x.changes.length === Number(again.changes[50].id));
-  fromZero.changes.forEach((e, i) => assert.equal(Number(e.id), i + 1));
+  await fromZero.waitFor((x) => x.changes().length === Number(again.changes()[50].id), 5000);
+  fromZero.changes().forEach((e, i) => assert.equal(Number(e.id), i + 1));
   for (const r of [again, fromQuery, fromZero]) r.close();
 });
 
 test('a cursor the server never gave out gets event: reset; a malformed one is 400', async () => {
   const r = await open({ 'last-event-id': '999999' });
-  await r.until((x) => x.ended);
-  assert.equal(r.events.at(-1)?.event, 'reset');
+  await r.waitFor((x) => x.ended, 5000);
+  assert.equal(r.messages.at(-1)?.event, 'reset');
   const bad = await fetch(`${base}/api/v1/liveblogs/${lbId}/stream`, { headers: { 'last-event-id': '12\nevent: x' } }).catch(() => null);
   if (bad) assert.equal(bad.status, 400);
   const bad2 = await fetch(`${base}/api/v1/liveblogs/${lbId}/stream?lastEventId=abc`);
@@ -94,7 +94,7 @@ test('a reader that stops reading is dropped; the others still receive everythin
   stalled.write(`GET /api/v1/liveblogs/${lbId}/stream HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n`);
   stalled.pause();
   const hub = t.services.hub;
-  await good.until(() => hub.localReaders(lbId) === 2);
+  await good.waitFor(() => hub.localReaders(lbId) === 2, 5000);
   const big = 'x'.repeat(40_000);
   let sent = 0;
   while (hub.localReaders(lbId) === 2 && sent < 600) {
@@ -102,8 +102,8 @@ test('a reader that stops reading is dropped; the others still receive everythin
     sent++;
   }
   assert.equal(hub.localReaders(lbId), 1, `the stalled reader was dropped after ${sent} entries`);
-  await good.until((x) => x.changes.length === sent, 10_000);
-  const ids = good.changes.map((e) => Number(e.id));
+  await good.waitFor((x) => x.changes().length === sent, 10_000);
+  const ids = good.changes().map((e) => Number(e.id));
   ids.forEach((id, i) => i > 0 && assert.equal(id, ids[i - 1] + 1));
   stalled.destroy();
   good.close();
