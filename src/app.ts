@@ -14,6 +14,7 @@ import { tokenRoutes } from './auth/token-routes.ts';
 import { MemoryRateLimiter } from './ratelimit/memory-rate-limiter.ts';
 import { userRoutes } from './users/user-routes.ts';
 import { deskRoutes } from './desk/desk-routes.ts';
+import { MemoryDeskPresence } from './desk/desk-presence-store.ts';
 import { LiveblogService } from './liveblogs/liveblog-service.ts';
 import { liveblogRoutes } from './liveblogs/liveblog-routes.ts';
 import { EntryService } from './entries/entry-service.ts';
@@ -90,7 +91,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
   linkRoutes(app, deps);
   opsRoutes(app, deps.db, state);
   await readerRoutes(app, { deps, liveblogs, entries });
-  deskRoutes(app, { liveblogs, clock: deps.clock });
+  deskRoutes(app, { liveblogs, presence: deps.deskPresence ?? new MemoryDeskPresence(() => deps.clock().getTime()) });
 
   const services: Services = { users, sessions, liveblogs, entries, hub };
   return { app, services, state };

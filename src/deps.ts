@@ -5,6 +5,7 @@ import type { Bus } from './live/bus.ts';
 import type { Presence } from './live/presence.ts';
 import type { RateLimiter } from './ratelimit/rate-limiter.ts';
 import type { Clock } from './time.ts';
+import type { DeskPresenceStore } from './desk/desk-presence-store.ts';
 
 export interface Deps {
   config: Config;
@@ -14,4 +15,6 @@ export interface Deps {
   clock: Clock;
   /** Shared across nodes with Redis (runtime.ts); tests may leave it out. */
   rateLimiter?: RateLimiter;
+  /** Who is on each desk; shared across nodes with Redis (runtime.ts); tests may leave it out (memory). */
+  deskPresence?: DeskPresenceStore;
 }

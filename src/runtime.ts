@@ -17,11 +17,14 @@ import type { RateLimiter } from './ratelimit/rate-limiter.ts';
 import { MemoryRateLimiter } from './ratelimit/memory-rate-limiter.ts';
 import { RedisRateLimiter } from './ratelimit/redis-rate-limiter.ts';
 import { systemClock } from './time.ts';
+import { MemoryDeskPresence, type DeskPresenceStore } from './desk/desk-presence-store.ts';
+import { RedisDeskPresence } from './desk/redis-desk-presence-store.ts';
 
 interface Shared {
   bus: Bus;
   presence: Presence;
   rateLimiter: RateLimiter;
+  deskPresence: DeskPresenceStore;
   close(): Promise<void>;
 }
 
@@ -32,7 +35,7 @@ async function openShared(config: Config): Promise<Shared> {
     case 'memory': {
       const bus = new MemoryBus();
       const rateLimiter = new MemoryRateLimiter();
-      return { bus, presence: new LocalPresence(), rateLimiter, close: async () => { await bus.close(); await rateLimiter.close(); } };
+      return { bus, presence: new LocalPresence(), rateLimiter, deskPresence: new MemoryDeskPresence(), close: async () => { await bus.close(); await rateLimiter.close(); } };
     }
     case 'redis': {
       const log = pino({ level: config.logLevel, base: { node: config.nodeId } });
@@ -47,6 +50,7 @@ async function openShared(config: Config): Promise<Shared> {
         bus,
         presence,
         rateLimiter,
+        deskPresence: new RedisDeskPresence(client, config.redisPrefix),
         async close() {
           await bus.close();
           await rateLimiter.close();
@@ -84,6 +88,7 @@ export async function openDeps(config: Config): Promise<Deps & { close(): Promis
     bus: shared.bus,
     presence: shared.presence,
     rateLimiter: shared.rateLimiter,
+    deskPresence: shared.deskPresence,
     clock: systemClock,
     async close() {
       await shared.close().catch(() => {});

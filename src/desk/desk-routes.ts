@@ -7,15 +7,13 @@ import type { FastifyInstance } from 'fastify';
 import { idParam } from '../http/schemas.ts';
 import { requireCapability } from '../auth/roles.ts';
 import type { LiveblogService } from '../liveblogs/liveblog-service.ts';
-import type { Clock } from '../time.ts';
-import { DeskPresence } from './desk-presence.ts';
+import type { DeskMember, DeskPresenceStore } from './desk-presence-store.ts';
 import { deskAssets } from './desk-assets.ts';
 import { sendEncoded } from '../reader/encoded-body.ts';
 import { deskPage } from './desk-page.ts';
 import { SERVICE_WORKER } from './service-worker.ts';
 
-export function deskRoutes(app: FastifyInstance, d: { liveblogs: LiveblogService; clock: Clock }): void {
-  const presence = new DeskPresence();
+export function deskRoutes(app: FastifyInstance, d: { liveblogs: LiveblogService; presence: DeskPresenceStore }): void {
   const params = { type: 'object', properties: { id: idParam } } as const;
 
   // Each desk reports itself every few seconds (and when it starts or stops editing).
@@ -30,13 +28,19 @@ export function deskRoutes(app: FastifyInstance, d: { liveblogs: LiveblogService
     async (req) => {
       const user = requireCapability(req.user, 'entries:write');
       const lb = await d.liveblogs.get(req.params.id, user);
-      return { items: presence.beat(lb.id, user, req.body.editing, d.clock().getTime()) };
+      // Redis away: this desk still works, it just sees only itself until Redis is back.
+      const alone = (): DeskMember[] => [{ user: { id: user.id, name: user.name }, editing: req.body.editing, seenAt: new Date().toISOString() }];
+      const items = await d.presence.beat(lb.id, user, req.body.editing).catch((err: Error) => {
+        req.log.warn({ err: err.message }, 'desk presence unavailable');
+        return alone();
+      });
+      return { items };
     },
   );
 
   app.delete<{ Params: { id: string } }>('/api/v1/liveblogs/:id/desk-presence', { schema: { params } }, async (req, reply) => {
     const user = requireCapability(req.user, 'entries:write');
-    presence.leave(req.params.id, user.id);
+    await d.presence.leave(req.params.id, user.id).catch(() => {});
     return reply.code(204).send();
   });
 
