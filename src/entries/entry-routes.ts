@@ -6,6 +6,16 @@ import { requireCapability } from '../auth/roles.ts';
 import type { EntryInput, EntryPatch, EntryService } from './entry-service.ts';
 import type { EntryTable } from '../db/schema.ts';
 import { renderMarkdown } from './markdown.ts';
+import type { FastifyRequest } from 'fastify';
+
+/** The request's Idempotency-Key, checked: 1–200 visible ASCII characters, or none. */
+function idempotencyKeyOf(req: FastifyRequest): string | undefined {
+  const key = req.headers['idempotency-key'];
+  if (key !== undefined && (typeof key !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(key))) {
+    throw invalid('Idempotency-Key must be 1–200 visible ASCII characters.', [{ path: '/headers/idempotency-key', message: 'malformed' }]);
+  }
+  return key;
+}
 
 const fields = {
   headline: { anyOf: [{ type: 'string', maxLength: 300 }, { type: 'null' }] },
@@ -24,17 +34,13 @@ export function entryRoutes(app: FastifyInstance, service: EntryService): void {
     { schema: { params, body: { type: 'object', additionalProperties: false, properties: fields } } },
     async (req, reply) => {
       if (!req.user) throw unauthorized();
-      const key = req.headers['idempotency-key'];
-      if (key !== undefined && (typeof key !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(key))) {
-        throw invalid('Idempotency-Key must be 1–200 visible ASCII characters.', [{ path: '/headers/idempotency-key', message: 'malformed' }]);
-      }
-      const { entry, created } = await service.create(req.user, req.params.id, req.body, key);
+      const { entry, created } = await service.create(req.user, req.params.id, req.body, idempotencyKeyOf(req));
       if (!created) reply.header('idempotent-replayed', 'true');
       return reply.code(201).header('location', `/api/v1/liveblogs/${req.params.id}/entries/${entry.id}`).send(entry);
     },
   );
 
-  app.get<{ Params: { id: string }; Querystring: { limit: number; before?: string; status?: EntryTable['status'] } }>(
+  app.get<{ Params: { id: string }; Querystring: { limit: number; before?: string; status?: EntryTable['status']; author?: string } }>(
     '/api/v1/liveblogs/:id/entries',
     {
       schema: {
@@ -47,11 +53,13 @@ export function entryRoutes(app: FastifyInstance, service: EntryService): void {
             before: { type: 'string', maxLength: 200 },
             // draft and submitted are for the desk (401/403 for others).
             status: fields.status,
+            // One person's entries: the desk lists the signed-in user's own drafts.
+            author: idParam,
           },
         },
       },
     },
-    async (req) => service.list(req.params.id, req.user, req.query.limit, req.query.before, req.query.status),
+    async (req) => service.list(req.params.id, req.user, req.query.limit, req.query.before, req.query.status, req.query.author),
   );
 
   app.get<{ Params: { id: string; entryId: string } }>(
@@ -79,9 +87,12 @@ export function entryRoutes(app: FastifyInstance, service: EntryService): void {
         },
       },
     },
-    async (req) => {
+    async (req, reply) => {
       if (!req.user) throw unauthorized();
-      return service.update(req.user, req.params.id, req.params.entryId, req.body);
+      // With Idempotency-Key, a resent edit (the desk publishing a draft from its outbox) answers as the first did.
+      const { entry, replayed } = await service.edit(req.user, req.params.id, req.params.entryId, req.body, idempotencyKeyOf(req));
+      if (replayed) reply.header('idempotent-replayed', 'true');
+      return entry;
     },
   );
 

@@ -76,13 +76,17 @@ export class EntryService {
     limit: number,
     before?: string,
     status: EntryTable['status'] = 'published',
+    author?: string,
   ): Promise<{ items: Entry[]; next: string | null }> {
     const db = this.d.db.kysely;
     const lb = await this.liveblog(db, liveblogId, viewer);
-    let authorId: string | undefined;
+    let authorId = author;
     if (!visible(status)) {
       const u = requireCapability(viewer, 'entries:write');
-      if (!can(u, 'entries:publish')) authorId = u.id;
+      if (!can(u, 'entries:publish')) {
+        if (author !== undefined && author !== u.id) throw forbidden('Contributors list only their own drafts and submissions.');
+        authorId = u.id;
+      }
     }
     let after;
     if (before !== undefined) {
@@ -174,13 +178,26 @@ export class EntryService {
   }
 
   async update(user: User, liveblogId: string, id: string, input: EntryPatch): Promise<Entry> {
+    return (await this.edit(user, liveblogId, id, input)).entry;
+  }
+
+  /**
+   * An edit. With `idempotencyKey`, a repeat of the same edit answers the first result and
+   * changes nothing (checked before the revision, which the first one made stale).
+   */
+  async edit(user: User, liveblogId: string, id: string, input: EntryPatch, idempotencyKey?: string): Promise<{ entry: Entry; replayed: boolean }> {
     requireCapability(user, 'entries:write');
+    const hash = idempotencyKey ? requestHash(`entries:${liveblogId}:${id}:edit`, input) : '';
     const now = iso(this.d.clock());
     const isEditor = can(user, 'entries:publish');
     if ((input.correction !== undefined || input.verification !== undefined || input.verificationNote !== undefined) && !can(user, 'entries:correct')) {
       throw forbidden('Only editors mark corrections and verification labels.');
     }
-    const { entry, change } = await this.d.db.kysely.transaction().execute(async (trx) => {
+    const { entry, change, replayed } = await this.d.db.kysely.transaction().execute(async (trx) => {
+      if (idempotencyKey) {
+        const earlier = await findIdempotent(trx, user.id, idempotencyKey, hash);
+        if (earlier) return { entry: earlier.body as Entry, change: null, replayed: true };
+      }
       const lb = await this.liveblog(trx, liveblogId, user);
       const cur = await entryStore.byId(trx, liveblogId, id);
       if (!cur) throw notFound('This entry');
@@ -219,14 +236,17 @@ export class EntryService {
       if (status !== 'draft') patch.return_note = null;
       // Publishing a submission stamps it with the time readers first see it.
       if (visible(status) && !visible(cur.status) && input.publishedAt === undefined) patch.published_at = now;
-      const next = await this.saveEdit(trx, cur, patch, lb);
+      // An autosave of one's own draft replaces it in place: keystroke pauses are not history.
+      const keep = !(cur.status === 'draft' && status === 'draft' && cur.author_id === user.id);
+      const next = await this.saveEdit(trx, cur, patch, lb, keep);
       const event = visible(status) ? (visible(cur.status) ? 'entry.updated' : 'entry.published') : visible(cur.status) ? 'entry.deleted' : null;
       const data = event === 'entry.deleted' ? { entry: { id, liveblogId } } : { entry: next };
       const change = event ? await appendChange(trx, liveblogId, event, data, now) : null;
-      return { entry: next, change };
+      if (idempotencyKey) await saveIdempotent(trx, user.id, idempotencyKey, hash, { statusCode: 200, body: next }, now);
+      return { entry: next, change, replayed: false };
     });
     if (change) await this.publish(change);
-    return entry;
+    return { entry, replayed };
   }
 
   /** An editor sends a submission back to its contributor as a draft, with a note saying why. */
@@ -246,9 +266,9 @@ export class EntryService {
   }
 
   /** Keeps the current revision in the history, then applies `patch` as the next one. */
-  private async saveEdit(trx: Transaction<Database>, cur: EntryRow, patch: Partial<EntryTable>, lb: Pick<LiveblogTable, 'slug'>): Promise<Entry> {
+  private async saveEdit(trx: Transaction<Database>, cur: EntryRow, patch: Partial<EntryTable>, lb: Pick<LiveblogTable, 'slug'>, keep = true): Promise<Entry> {
     // Corrections happen in the open: the earlier text is kept as a revision.
-    await entryStore.saveRevision(trx, snapshot(cur));
+    if (keep) await entryStore.saveRevision(trx, snapshot(cur));
     if (!(await entryStore.updateAtRevision(trx, cur.id, cur.revision, patch))) {
       throw conflict('This entry was changed by someone else at the same moment; reload it and edit again.');
     }
