@@ -175,3 +175,94 @@ test('two editors edit one entry: the second sees both versions in a conflict vi
   assert.equal(body, 'Offline one, edited by Ana.', 'no silent overwrite');
   await ben.context().close();
 });
+
+/** Ana's own drafts on this live blog, straight from the API. */
+async function draftsOf(email: string): Promise<{ id: string; body: string; revision: number }[]> {
+  const u = await t.services.users.byEmail(email);
+  const token = await t.services.users.createToken(u!.id, 'test', new Date().toISOString());
+  const r = await t.app.inject({ url: `/api/v1/liveblogs/${lbId}/entries?limit=100&status=draft&author=${u!.id}`, headers: { authorization: `Bearer ${token}` } });
+  return r.json().items;
+}
+
+const composerValue = (page: Page, value: string) =>
+  page.waitForFunction((v) => (document.getElementById('c-body') as HTMLTextAreaElement | null)?.value === v, value);
+
+test('autosave: a message typed on one device is a server draft; another device resumes and publishes it → one entry', { skip }, async () => {
+  await desk.fill('#c-headline', 'Roaming draft');
+  await desk.fill('#c-body', 'Started on the laptop.');
+  await desk.locator('.draft-state[data-state=saved]').waitFor();
+  const [d] = (await draftsOf('ana@desk.test')).filter((x) => x.body === 'Started on the laptop.');
+  assert.ok(d, 'saved on the server as a draft');
+
+  // A fresh browser (no shared storage), same reporter: the draft is on the desk.
+  const phone = await signedInDesk('ana@desk.test');
+  await phone.goto(`${base}/desk#/lb/${lbId}`);
+  const item = phone.locator('.draft-item', { hasText: 'Started on the laptop.' });
+  await item.waitFor();
+  assert.match((await phone.locator('[aria-label="My drafts"] h2').textContent()) ?? '', /Drafts \(1\)/);
+  await item.getByRole('button', { name: 'Resume' }).click();
+  await composerValue(phone, 'Started on the laptop.');
+  assert.equal(await phone.inputValue('#c-headline'), 'Roaming draft');
+  await phone.fill('#c-body', 'Started on the laptop, finished on the phone.');
+  await phone.press('#c-body', 'Control+Enter');
+  await phone.locator('.outbox-item[data-state=sent]', { hasText: 'Roaming draft' }).waitFor();
+
+  const pub = (await published()).filter((e) => e.body.startsWith('Started on the laptop'));
+  assert.equal(pub.length, 1, 'exactly one entry');
+  assert.equal(pub[0].id, d.id, 'the draft itself was published, not a copy');
+  assert.equal((await draftsOf('ana@desk.test')).filter((x) => x.id === d.id).length, 0, 'no draft left behind');
+  const readerCtx = await browser.newContext();
+  const reader = await readerCtx.newPage();
+  await reader.goto(`${base}/live/${slug}`);
+  await reader.locator('#feed article', { hasText: 'finished on the phone' }).waitFor();
+  assert.equal(await reader.locator('#feed article', { hasText: 'Started on the laptop' }).count(), 1);
+  await readerCtx.close();
+  // The laptop's composer held that draft, saved and untouched: it empties itself.
+  await composerValue(desk, '');
+  await phone.context().close();
+});
+
+test('autosave conflict: a draft changed on another device keeps the text typed here and shows theirs', { skip }, async () => {
+  await desk.fill('#c-body', 'Shared draft');
+  await desk.locator('.draft-state[data-state=saved]').waitFor();
+  const phone = await signedInDesk('ana@desk.test');
+  await phone.goto(`${base}/desk#/lb/${lbId}`);
+  await phone.locator('.draft-item', { hasText: 'Shared draft' }).getByRole('button', { name: 'Resume' }).click();
+  await phone.fill('#c-body', 'Shared draft, phone version');
+  await phone.locator('.draft-state[data-state=saved]').waitFor();
+
+  await desk.fill('#c-body', 'Shared draft, laptop version');
+  const clash = desk.locator('.draft-conflict');
+  await clash.waitFor();
+  assert.match((await clash.locator('.theirs').textContent()) ?? '', /phone version/);
+  assert.equal(await desk.inputValue('#c-body'), 'Shared draft, laptop version', 'the text typed here stays');
+  await clash.getByRole('button', { name: 'Keep mine' }).click();
+  await desk.locator('.draft-state[data-state=saved]').waitFor();
+  const saved = (await draftsOf('ana@desk.test')).filter((x) => x.body.startsWith('Shared draft'));
+  assert.deepEqual(saved.map((x) => x.body), ['Shared draft, laptop version']);
+  await desk.press('#c-body', 'Control+Enter');
+  await desk.locator('.outbox-item[data-state=sent]', { hasText: 'laptop version' }).waitFor();
+  assert.equal((await published()).filter((e) => e.body.startsWith('Shared draft')).length, 1);
+  await phone.context().close();
+});
+
+test('an entry that waited offline shows when it was written and when it was sent', { skip }, async () => {
+  const ctx = desk.context();
+  await ctx.setOffline(true);
+  await compose(desk, 'Written in the tunnel');
+  await desk.locator('.outbox-item[data-state=queued]', { hasText: 'Written in the tunnel' }).waitFor();
+  // Written two hours ago, as far as the outbox knows (no waiting in the test itself).
+  await desk.evaluate(() => {
+    const list = JSON.parse(localStorage.getItem('unfold:outbox') || '[]');
+    for (const i of list) if (i.input.body === 'Written in the tunnel') i.composedAt = new Date(Date.now() - 2 * 3600_000).toISOString();
+    localStorage.setItem('unfold:outbox', JSON.stringify(list));
+  });
+  await desk.reload();
+  await desk.locator('#c-body').waitFor();
+  await ctx.setOffline(false);
+  const sent = desk.locator('.outbox-item[data-state=sent]', { hasText: 'Written in the tunnel' });
+  await sent.waitFor();
+  assert.match((await sent.locator('.sent-late').textContent()) ?? '', /^written \d\d:\d\d, sent \d\d:\d\d$/);
+  const e = (await published()).find((x) => x.body === 'Written in the tunnel')!;
+  assert.ok(Date.now() - Date.parse(e.publishedAt) < 3600_000, 'readers see it at the time it was published');
+});

@@ -2,20 +2,17 @@
  * The composer: headline and Markdown body with a live preview (the server's own
  * renderer), key-event and pin toggles. Ctrl/Cmd+Enter publishes through the outbox and
  * hands back an empty composer with the cursor in the body, ready for the next line.
- * What is typed is kept in localStorage as it is typed (a draft that survives a crash).
+ * What is typed is kept on this device as it is typed (draft-store.ts) and saved as a
+ * server draft once typing pauses (draft-sync.ts), so another device can resume it.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from './api.ts';
-import { enqueue, items, subscribe, discard, retry, type OutboxItem } from './outbox.ts';
+import { enqueue, flush, items, subscribe, type DraftLink } from './outbox.ts';
+import { SAVE_AFTER_MS } from './draft-sync.ts';
+import { EMPTY_TEXT, freshDoc, hasText, inputOf, isSaved, loadDoc, saveDoc, subscribeDrafts, textOf, writeText, type DraftDoc, type DraftText } from './draft-store.ts';
+import { DraftStatus } from './draft-status.tsx';
+import { OutboxList } from './outbox-list.tsx';
 import { isEditor, type Me } from './types.ts';
-
-interface Draft {
-  headline: string;
-  body: string;
-  keyEvent: boolean;
-  pinned: boolean;
-}
-const EMPTY: Draft = { headline: '', body: '', keyEvent: false, pinned: false };
 
 function usePreview(body: string, online: boolean): string | null {
   const [html, setHtml] = useState<string | null>('');
@@ -32,26 +29,57 @@ function usePreview(body: string, online: boolean): string | null {
   return html;
 }
 
-const LABEL: Record<OutboxItem['state'], string> = { queued: 'queued', sending: 'sending…', sent: 'sent', failed: 'not sent' };
+/** Before server drafts the composer kept its text under this key: picked up once, then dropped. */
+function adoptOldLocalCopy(me: Me, liveblogId: string, doc: DraftDoc): DraftDoc {
+  const old = `unfold:compose:${liveblogId}`;
+  try {
+    const text = JSON.parse(localStorage.getItem(old) || 'null') as DraftText | null;
+    localStorage.removeItem(old);
+    if (text && !hasText(doc) && hasText({ ...EMPTY_TEXT, ...text })) return writeText(me.id, liveblogId, textOf({ ...EMPTY_TEXT, ...text }));
+  } catch {
+    // Unreadable leftovers are not worth a broken composer.
+  }
+  return doc;
+}
+
+/** What a queued item needs to publish this draft rather than create another entry. */
+export function linkOf(doc: DraftDoc): DraftLink | undefined {
+  if (doc.id) return { key: doc.key, id: doc.id, revision: doc.conflict?.revision ?? doc.revision };
+  if (doc.createdWith) return { key: doc.key, create: doc.createdWith };
+  return undefined;
+}
+
+/** Hands the composer's text to the outbox (as a publish, or as a draft to keep) and starts afresh. */
+export function sendDoc(me: Me, liveblogId: string, asDraft: boolean): void {
+  const doc = loadDoc(me.id, liveblogId);
+  const input = inputOf(doc);
+  enqueue(liveblogId, asDraft ? { ...input, status: 'draft' } : input, linkOf(doc));
+  saveDoc(me.id, liveblogId, freshDoc());
+}
 
 export function Composer({ liveblogId, me, online }: { liveblogId: string; me: Me; online: boolean }) {
-  const storeKey = `unfold:compose:${liveblogId}`;
-  const [d, setD] = useState<Draft>(() => ({ ...EMPTY, ...JSON.parse(localStorage.getItem(storeKey) || '{}') }));
+  const [doc, setDoc] = useState<DraftDoc>(() => adoptOldLocalCopy(me, liveblogId, loadDoc(me.id, liveblogId)));
   const [outbox, setOutbox] = useState(items().filter((i) => i.liveblogId === liveblogId));
   const [error, setError] = useState('');
   const bodyRef = useRef<HTMLTextAreaElement>(null);
-  const preview = usePreview(d.body, online);
+  const preview = usePreview(doc.body, online);
 
   useEffect(() => subscribe(() => setOutbox(items().filter((i) => i.liveblogId === liveblogId))), [liveblogId]);
-  useEffect(() => localStorage.setItem(storeKey, JSON.stringify(d)), [d]);
+  // What draft-sync learnt (id, revision, conflict) and what other parts of the desk changed.
+  useEffect(() => subscribeDrafts(() => setDoc(loadDoc(me.id, liveblogId))), [liveblogId, me.id]);
+  // Debounced autosave: the outbox loop saves once typing has paused.
+  useEffect(() => {
+    if (!hasText(doc) || isSaved(doc)) return;
+    const t = setTimeout(() => void flush(), SAVE_AFTER_MS + 50);
+    return () => clearTimeout(t);
+  }, [doc.typedAt]);
 
-  const set = (patch: Partial<Draft>) => setD((cur) => ({ ...cur, ...patch }));
+  // Written to storage in the handler itself: storage always holds at least what is on screen.
+  const set = (patch: Partial<DraftText>) => setDoc(writeText(me.id, liveblogId, { ...textOf(doc), ...patch }));
   const publish = (asDraft = false) => {
-    if (!d.headline.trim() && !d.body.trim()) return setError('Write a headline or a body first.');
+    if (!hasText(doc)) return setError('Write a headline or a body first.');
     setError('');
-    const input = { headline: d.headline.trim() || null, body: d.body, keyEvent: d.keyEvent, pinned: d.pinned };
-    enqueue(liveblogId, asDraft ? { ...input, status: 'draft' } : input);
-    setD(EMPTY);
+    sendDoc(me, liveblogId, asDraft);
     bodyRef.current?.focus();
   };
   const onKey = (e: KeyboardEvent) => {
@@ -66,16 +94,16 @@ export function Composer({ liveblogId, me, online }: { liveblogId: string; me: M
       <div class="cols">
         <div>
           <label for="c-headline">Headline (optional)</label>
-          <input id="c-headline" type="text" maxLength={300} value={d.headline} onInput={(e) => set({ headline: e.currentTarget.value })} />
+          <input id="c-headline" type="text" maxLength={300} value={doc.headline} onInput={(e) => set({ headline: e.currentTarget.value })} />
           <label for="c-body">Message (Markdown)</label>
-          <textarea id="c-body" ref={bodyRef} maxLength={50000} value={d.body} onInput={(e) => set({ body: e.currentTarget.value })} />
+          <textarea id="c-body" ref={bodyRef} maxLength={50000} value={doc.body} onInput={(e) => set({ body: e.currentTarget.value })} />
           <div class="row" style="margin-top:.5rem">
             <label class="row" style="margin:0">
-              <input type="checkbox" checked={d.keyEvent} onChange={(e) => set({ keyEvent: e.currentTarget.checked })} /> Key event
+              <input type="checkbox" checked={doc.keyEvent} onChange={(e) => set({ keyEvent: e.currentTarget.checked })} /> Key event
             </label>
             {isEditor(me) && (
               <label class="row" style="margin:0">
-                <input type="checkbox" checked={d.pinned} onChange={(e) => set({ pinned: e.currentTarget.checked })} /> Pin
+                <input type="checkbox" checked={doc.pinned} onChange={(e) => set({ pinned: e.currentTarget.checked })} /> Pin
               </label>
             )}
             <span class="grow" />
@@ -85,32 +113,18 @@ export function Composer({ liveblogId, me, online }: { liveblogId: string; me: M
               {isEditor(me) ? 'Publish' : 'Submit for review'}
             </button>
           </div>
+          <DraftStatus me={me} liveblogId={liveblogId} doc={doc} online={online} />
           {error && <p class="err">{error}</p>}
         </div>
         <div>
           <label>Preview</label>
           <div class="preview" aria-live="off">
-            {d.headline.trim() && <h3>{d.headline}</h3>}
+            {doc.headline.trim() && <h3>{doc.headline}</h3>}
             {preview === null ? <p class="muted">Preview unavailable offline.</p> : <div dangerouslySetInnerHTML={{ __html: preview }} />}
           </div>
         </div>
       </div>
-      {outbox.length > 0 && (
-        <ul class="plain" aria-label="Outbox" style="margin-top:.6rem">
-          {outbox.map((i) => (
-            <li key={i.key} class="row outbox-item" data-state={i.state}>
-              <span class="grow">
-                {i.input.status === 'draft' && <span class="muted">Draft: </span>}
-                {i.input.headline || i.input.body.slice(0, 80)}
-              </span>
-              <span class={`pill ${i.state}`}>{LABEL[i.state]}</span>
-              {i.error && <span class="err">{i.error}</span>}
-              {i.state === 'failed' && <button onClick={() => retry(i.key)}>Retry</button>}
-              {(i.state === 'failed' || i.state === 'sent') && <button onClick={() => discard(i.key)}>Dismiss</button>}
-            </li>
-          ))}
-        </ul>
-      )}
+      <OutboxList items={outbox} />
     </section>
   );
 }

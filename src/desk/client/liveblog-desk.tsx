@@ -1,12 +1,15 @@
 /**
  * One live blog on the desk: its title, lead and description, going live and ending,
- * the composer, and its entries — submissions and drafts first, then what readers see.
- * The live stream keeps the list current when colleagues publish from other desks.
+ * the composer, and its entries — submissions and one's own drafts first, then what
+ * readers see (newest 100, older ones on request). The live stream keeps the list
+ * current when colleagues publish from other desks.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { api } from './api.ts';
 import { cached, keep } from './cache.ts';
 import { Composer } from './composer.tsx';
+import { DraftsList } from './drafts-list.tsx';
+import { loadDoc, subscribeDrafts } from './draft-store.ts';
 import { EntryItem } from './entry-item.tsx';
 import { subscribe } from './outbox.ts';
 import { usePresence } from './presence.ts';
@@ -14,24 +17,50 @@ import { isEditor, type Entry, type Liveblog, type Me } from './types.ts';
 
 interface Lists {
   published: Entry[];
+  /** Cursor for the published entries past the first page (null: none). */
+  next?: string | null;
   submitted: Entry[];
   draft: Entry[];
 }
 
+interface Page {
+  items: Entry[];
+  next: string | null;
+}
+
+const PAGE = 100;
+
 function useEntries(id: string, me: Me, onLiveblog: (lb: Liveblog) => void) {
   const [lists, setLists] = useState<Lists>(cached<Lists>(`entries:${id}`) ?? { published: [], submitted: [], draft: [] });
+  // Older published entries the editor asked for; kept across refreshes of the first page.
+  const [older, setOlder] = useState<Page | null>(null);
+  const url = (q: string) => `/api/v1/liveblogs/${id}/entries?limit=${PAGE}&${q}`;
   const load = async () => {
-    const get = (status: string) => api<{ items: Entry[] }>('GET', `/api/v1/liveblogs/${id}/entries?limit=100&status=${status}`).then((r) => r.items);
+    const get = (q: string) => api<Page>('GET', url(q));
     try {
       const staff = me.role !== 'moderator';
-      const [published, submitted, draft] = await Promise.all([get('published'), staff ? get('submitted') : [], staff ? get('draft') : []]);
-      const next = { published, submitted, draft };
+      const none: Page = { items: [], next: null };
+      const [published, submitted, draft] = await Promise.all([
+        get('status=published'),
+        staff ? get('status=submitted') : none,
+        staff ? get(`status=draft&author=${me.id}`) : none,
+      ]);
+      const next = { published: published.items, next: published.next, submitted: submitted.items, draft: draft.items };
       setLists(next);
       keep(`entries:${id}`, next);
     } catch {
       // Offline or momentarily failing: keep showing what we had.
     }
   };
+  const loadMore = async () => {
+    const cursor = older ? older.next : lists.next;
+    if (!cursor) return;
+    const page = await api<Page>('GET', url(`status=published&before=${encodeURIComponent(cursor)}`));
+    setOlder((cur) => ({ items: [...(cur?.items ?? []), ...page.items], next: page.next }));
+  };
+  const first = new Set(lists.published.map((e) => e.id));
+  const published = older ? [...lists.published, ...older.items.filter((e) => !first.has(e.id))] : lists.published;
+  const more = older ? older.next !== null : Boolean(lists.next);
   useEffect(() => {
     void load();
     let timer: ReturnType<typeof setTimeout> | null = null;
@@ -41,6 +70,11 @@ function useEntries(id: string, me: Me, onLiveblog: (lb: Liveblog) => void) {
     };
     const es = new EventSource(`/api/v1/liveblogs/${id}/stream`);
     for (const ev of ['entry.published', 'entry.updated', 'entry.deleted']) es.addEventListener(ev, soon);
+    // An older entry deleted elsewhere leaves the pages loaded on request too.
+    es.addEventListener('entry.deleted', (m) => {
+      const gone = JSON.parse((m as MessageEvent).data).entry?.id;
+      setOlder((cur) => (cur ? { ...cur, items: cur.items.filter((e) => e.id !== gone) } : cur));
+    });
     // Another desk renamed, started or ended the live blog.
     es.addEventListener('liveblog.updated', (m) => onLiveblog(JSON.parse((m as MessageEvent).data).liveblog));
     const off = subscribe(soon);
@@ -50,7 +84,14 @@ function useEntries(id: string, me: Me, onLiveblog: (lb: Liveblog) => void) {
       if (timer) clearTimeout(timer);
     };
   }, [id]);
-  return { lists, load };
+  return { lists, published, more, load, loadMore };
+}
+
+/** The id of the server draft the composer holds, if any (it is not listed among the drafts). */
+function useComposing(me: Me, liveblogId: string): string | undefined {
+  const [composing, setComposing] = useState(loadDoc(me.id, liveblogId).id);
+  useEffect(() => subscribeDrafts(() => setComposing(loadDoc(me.id, liveblogId).id)), [liveblogId, me.id]);
+  return composing;
 }
 
 function Header({ lb, me, onSaved }: { lb: Liveblog; me: Me; onSaved: (lb: Liveblog) => void }) {
@@ -105,7 +146,9 @@ function Header({ lb, me, onSaved }: { lb: Liveblog; me: Me; onSaved: (lb: Liveb
 export function LiveblogDesk({ id, me, online }: { id: string; me: Me; online: boolean }) {
   const [lb, setLb] = useState<Liveblog | null>(cached<Liveblog>(`lb:${id}`));
   const [error, setError] = useState('');
-  const { lists, load } = useEntries(id, me, (x) => saved(x));
+  const { lists, published, more, load, loadMore } = useEntries(id, me, (x) => saved(x));
+  const composing = useComposing(me, id);
+  const [moreError, setMoreError] = useState('');
   const [editing, setEditing] = useState<string | null>(null);
   const members = usePresence(id, editing, online && me.role !== 'moderator');
   const editorsOf = (entryId: string) => members.filter((m) => m.editing === entryId && m.user.id !== me.id).map((m) => m.user.name);
@@ -143,15 +186,23 @@ export function LiveblogDesk({ id, me, online }: { id: string; me: Me; online: b
       )}
       {me.role !== 'moderator' && <Composer liveblogId={id} me={me} online={online} />}
       {section(isEditor(me) ? 'Submissions waiting' : 'My submissions', lists.submitted, 'submitted-list')}
-      {section('Drafts', lists.draft, 'draft-list')}
+      {me.role !== 'moderator' && <DraftsList me={me} liveblogId={id} drafts={lists.draft} composing={composing} onChange={load} />}
       <section class="card">
         <h2 style="margin-top:0;font-size:1.05rem">Published</h2>
         <ul class="plain published-list">
-          {lists.published.map((e) => (
+          {published.map((e) => (
             <EntryItem key={e.id} lbId={id} e={e} me={me} onChange={load} onEditing={setEditing} editors={editorsOf(e.id)} />
           ))}
-          {lists.published.length === 0 && <li class="muted">Nothing published yet.</li>}
+          {published.length === 0 && <li class="muted">Nothing published yet.</li>}
         </ul>
+        {more && (
+          <p class="row">
+            <button class="load-more" onClick={() => loadMore().then(() => setMoreError('')).catch((e) => setMoreError((e as Error).message))}>
+              Load older entries
+            </button>
+            {moreError && <span class="err">{moreError}</span>}
+          </p>
+        )}
       </section>
     </>
   );

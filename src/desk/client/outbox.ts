@@ -4,8 +4,12 @@
  * at a time, oldest first, each with the Idempotency-Key made when it was composed. A
  * send whose answer was lost is simply sent again with the same key: the server returns
  * the first result and creates nothing, so an entry is never lost and never posted twice.
+ * An item composed from a server draft publishes that draft (one PATCH, same guarantees)
+ * instead of creating a second entry. When nothing is queued, the loop saves drafts.
  */
 import { api, ApiError, NetworkError } from './api.ts';
+import { saveNextDraft } from './draft-sync.ts';
+import type { DraftInput } from './draft-store.ts';
 import type { Entry } from './types.ts';
 
 export type OutboxState = 'queued' | 'sending' | 'sent' | 'failed';
@@ -15,11 +19,24 @@ export interface OutboxItem {
   /** Who wrote it: on a shared laptop, one reporter's queue is never sent as another's. */
   userId: string;
   liveblogId: string;
-  input: { headline: string | null; body: string; keyEvent: boolean; pinned: boolean; status?: 'draft' };
+  input: DraftInput;
+  /** The server draft this text was composed in: sending publishes it (or saves it, for status draft). */
+  draft?: DraftLink;
   state: OutboxState;
   composedAt: string;
+  /** When the server took it; shown beside composedAt when it waited (offline). */
+  sentAt?: string;
   error?: string;
   entryId?: string;
+}
+
+export interface DraftLink {
+  /** The draft's own creation key (draft-store), to learn its id if that create is still on its way. */
+  key: string;
+  id?: string;
+  revision?: number;
+  /** A create whose answer never came: resent as is (same key, same body) to learn the draft's id. */
+  create?: DraftInput;
 }
 
 const KEY = 'unfold:outbox';
@@ -69,9 +86,9 @@ export function subscribe(fn: () => void): () => void {
 }
 
 /** Queues an entry; its Idempotency-Key is made now and stays with it until it is sent. */
-export function enqueue(liveblogId: string, input: OutboxItem['input']): OutboxItem {
+export function enqueue(liveblogId: string, input: OutboxItem['input'], draft?: DraftLink): OutboxItem {
   if (!currentUser) throw new Error('not signed in');
-  const item: OutboxItem = { key: crypto.randomUUID(), userId: currentUser, liveblogId, input, state: 'queued', composedAt: new Date().toISOString() };
+  const item: OutboxItem = { key: crypto.randomUUID(), userId: currentUser, liveblogId, input, draft, state: 'queued', composedAt: new Date().toISOString() };
   save([...all(), item]);
   void flush();
   return item;
@@ -94,22 +111,67 @@ function later(): void {
   }, RETRY_MS);
 }
 
-/** Sends what is waiting, in order. Stops at the first network failure and tries again later. */
+/** A draft saved (or created) meanwhile: queued publishes of it carry its newest id and revision. */
+function onServerDraft(draftKey: string, id: string, revision: number): void {
+  const list = all();
+  if (list.some((i) => i.draft?.key === draftKey && i.state !== 'sent')) {
+    save(list.map((i) => (i.draft?.key === draftKey && i.state !== 'sent' ? { ...i, draft: { key: draftKey, id, revision } } : i)));
+  }
+}
+
+/** One send of an item: publishes its draft when it has one, else creates the entry. */
+async function send(item: OutboxItem): Promise<Entry> {
+  const base = `/api/v1/liveblogs/${item.liveblogId}/entries`;
+  let link = item.draft;
+  if (link && !link.id && link.create) {
+    const d = await api<Entry>('POST', base, link.create, { 'idempotency-key': link.key });
+    link = { key: link.key, id: d.id, revision: d.revision };
+    update(item.key, { draft: link });
+  }
+  if (link?.id) {
+    try {
+      return await api<Entry>('PATCH', `${base}/${link.id}`, { ...item.input, status: item.input.status ?? 'published', revision: link.revision }, { 'idempotency-key': item.key });
+    } catch (err) {
+      // The draft was discarded elsewhere: the text here is the truth, so it becomes a new entry.
+      if (!(err instanceof ApiError) || err.status !== 404) throw err;
+      update(item.key, { draft: undefined });
+    }
+  }
+  return api<Entry>('POST', base, item.input, { 'idempotency-key': item.key });
+}
+
+/** Why a publish of a draft met a 409, and what Retry will do; the revision kept for that retry. */
+function draftConflict(item: OutboxItem, err: ApiError): Partial<OutboxItem> | null {
+  const current = err.problem.current as Entry | undefined;
+  if (err.status !== 409 || !current || !item.draft?.id) return null;
+  if (current.status !== 'draft') return { state: 'failed', error: `Already ${current.status} from another device` };
+  return { state: 'failed', draft: { ...item.draft, revision: current.revision }, error: 'The draft was changed on another device: Retry sends this text over it' };
+}
+
+/** Sends what is waiting, in order, then saves drafts. Stops at the first network failure and tries again later. */
 export async function flush(): Promise<void> {
   if (running) return;
   running = true;
   try {
     for (;;) {
+      if (!navigator.onLine || !currentUser) return;
       // "sending" left over from a reload is resent: same key, so at most once on the server.
       const next = items().find((i) => i.state === 'queued' || i.state === 'sending');
-      if (!next) return;
-      if (!navigator.onLine) return;
+      if (!next) {
+        if (await saveNextDraft(currentUser, onServerDraft).catch(stopOn)) continue;
+        return;
+      }
       update(next.key, { state: 'sending' });
       try {
-        const e = await api<Entry>('POST', `/api/v1/liveblogs/${next.liveblogId}/entries`, next.input, { 'idempotency-key': next.key });
-        update(next.key, { state: 'sent', entryId: e.id, error: undefined });
+        const e = await send(next);
+        update(next.key, { state: 'sent', entryId: e.id, error: undefined, sentAt: new Date().toISOString() });
       } catch (err) {
         const status = err instanceof ApiError ? err.status : 0;
+        const conflict = err instanceof ApiError ? draftConflict(next, err) : null;
+        if (conflict) {
+          update(next.key, conflict);
+          continue;
+        }
         if (err instanceof NetworkError || status >= 500 || status === 429 || status === 408 || status === 401) {
           // Not refused, just not now (offline, server restarting, signed out): keep it, in place.
           update(next.key, { state: 'queued', error: status === 401 ? 'Sign in again to send' : undefined });
@@ -124,6 +186,14 @@ export async function flush(): Promise<void> {
   } finally {
     running = false;
   }
+}
+
+/** A draft save that could not happen now: false ends this round; retried like a queued item. */
+function stopOn(err: unknown): false {
+  const status = err instanceof ApiError ? err.status : 0;
+  if (status === 401) dispatchEvent(new Event('unfold:signed-out'));
+  else later();
+  return false;
 }
 
 /** Starts sending whenever the connection returns, and picks up what a reload left. */
