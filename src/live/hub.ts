@@ -41,6 +41,8 @@ interface Reader {
   pos: number;
   /** While the reader replays from the change log, live frames wait here. */
   pending: { cursor: number; frame: Buffer }[] | null;
+  /** Bytes held in `pending`: bounded by maxBuffer like a live reader's socket queue. */
+  pendingBytes: number;
 }
 
 interface Channel {
@@ -57,6 +59,22 @@ interface Channel {
   refill: boolean;
   lastPresence: number;
   idleSince: number;
+}
+
+/** Resolves true when `res` can take more, false when it closed first (never hangs on a dead socket). */
+function drained(res: ServerResponse): Promise<boolean> {
+  if (res.destroyed) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => {
+      res.off('drain', onDrain);
+      res.off('close', onClose);
+      resolve(ok);
+    };
+    const onDrain = () => done(true);
+    const onClose = () => done(false);
+    res.on('drain', onDrain);
+    res.on('close', onClose);
+  });
 }
 
 const RESET = sseFrame({ event: 'reset', data: '{}' });
@@ -105,7 +123,9 @@ export class Hub {
   async addReader(liveblogId: string, res: ServerResponse, lastEventId: number | null): Promise<void> {
     const ch = this.channel(liveblogId);
     await ch.ready;
-    if (this.closed || res.destroyed) return;
+    if (res.destroyed) return;
+    // Shutting down: close at once so the client reconnects to a node that is staying.
+    if (this.closed) return void res.destroy();
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',
@@ -118,7 +138,7 @@ export class Hub {
     // res.writableLength counts what `res` holds back plus the socket's queue: equal means
     // nothing is held back, so direct writes land in order after what `res` wrote.
     const sock = res.req?.method !== 'HEAD' && res.socket && res.writableLength === res.socket.writableLength ? res.socket : null;
-    const reader: Reader = { res, sock, chunked: res.chunkedEncoding, pos: lastEventId ?? ch.last, pending: null };
+    const reader: Reader = { res, sock, chunked: res.chunkedEncoding, pos: lastEventId ?? ch.last, pending: null, pendingBytes: 0 };
     res.on('close', () => this.removeReader(ch, reader));
     ch.readers.add(reader);
     ch.idleSince = 0;
@@ -157,7 +177,7 @@ export class Hub {
           if (res.destroyed) return;
           const ok = res.write(sseFrame({ id: c.cursor, event: c.event, data: c.payload }));
           reader.pos = c.cursor;
-          if (!ok) await new Promise((r) => res.once('drain', r));
+          if (!ok && !(await drained(res))) return;
         }
         if (page.length < REPLAY_PAGE) break;
       }
@@ -245,7 +265,8 @@ export class Hub {
     for (const r of ch.readers) {
       if (r.pending) {
         r.pending.push({ cursor: c.cursor, frame });
-        if (r.pending.length > 10_000) r.res.destroy();
+        r.pendingBytes += frame.length;
+        if (r.pendingBytes > this.o.maxBuffer) r.res.destroy(); // replay ends at its next step
       } else if (c.cursor > r.pos) {
         if ((r.sock ?? r.res).writableLength > max) {
           r.res.destroy(); // too slow: it will reconnect with Last-Event-ID and replay

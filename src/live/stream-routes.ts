@@ -1,7 +1,7 @@
 /** GET /api/v1/liveblogs/{id}/stream: the live stream (API.md "The live stream"). */
 import type { FastifyInstance } from 'fastify';
 import { idParam } from '../http/schemas.ts';
-import { invalid, unavailable } from '../errors.ts';
+import { invalid, toProblem, unavailable } from '../errors.ts';
 import type { LiveblogService } from '../liveblogs/liveblog-service.ts';
 import type { Hub } from './hub.ts';
 
@@ -28,6 +28,8 @@ export function streamRoutes(app: FastifyInstance, liveblogs: LiveblogService, h
       // The header wins: EventSource sends it on its own reconnects, newer than the URL's.
       const cursor = parseCursor(req.headers['last-event-id'] ?? req.query.lastEventId);
       const lb = await liveblogs.get(req.params.id, req.user);
+      // A HEAD (a balancer's probe) learns the stream exists; it must not become a reader.
+      if (req.method === 'HEAD') return reply.code(200).type('text/event-stream; charset=utf-8').header('cache-control', 'no-store').send();
       reply.hijack();
       try {
         await hub.addReader(lb.id, reply.raw, cursor);
@@ -35,8 +37,8 @@ export function streamRoutes(app: FastifyInstance, liveblogs: LiveblogService, h
         req.log.warn({ err }, 'stream could not start');
         if (!reply.raw.headersSent) {
           const e = unavailable('The live stream is unavailable for a moment; retry.');
-          reply.raw.writeHead(503, { 'content-type': 'application/problem+json', 'retry-after': '2' });
-          reply.raw.end(JSON.stringify({ type: 'about:blank', title: e.title, status: 503, detail: e.message }));
+          reply.raw.writeHead(503, { 'content-type': 'application/problem+json', ...e.headers });
+          reply.raw.end(JSON.stringify(toProblem(e)));
         } else reply.raw.destroy();
       }
     },

@@ -108,3 +108,32 @@ test('a reader that stops reading is dropped; the others still receive everythin
   stalled.destroy();
   good.close();
 });
+
+test('HEAD on a stream answers at once and is not counted as a reader', async () => {
+  const res = await fetch(`${base}/api/v1/liveblogs/${lbId}/stream`, { method: 'HEAD' });
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-type') ?? '', /^text\/event-stream/);
+  assert.equal(t.services.hub.localReaders(lbId), 0);
+});
+
+test('a replay to a client that never reads is bounded and ends; live readers are unaffected', async () => {
+  // Enough history that the replay from the change log outgrows the socket buffers.
+  const big = 'y'.repeat(30_000);
+  for (let i = 0; i < 60; i++) await publish(`${i} ${big}`);
+  const live = await open();
+  const stalled = net.connect((t.app.server.address() as AddressInfo).port, '127.0.0.1');
+  stalled.on('error', () => {});
+  stalled.write(`GET /api/v1/liveblogs/${lbId}/stream HTTP/1.1\r\nHost: x\r\nLast-Event-ID: 0\r\n\r\n`);
+  stalled.pause();
+  const hub = t.services.hub;
+  await live.waitFor(() => hub.localReaders(lbId) === 2, 5000);
+  let sent = 0;
+  while (hub.localReaders(lbId) === 2 && sent < 200) {
+    await publish(`live ${sent} ${big}`);
+    sent++;
+  }
+  assert.equal(hub.localReaders(lbId), 1, `the stalled replay was dropped after ${sent} live entries`);
+  await live.waitFor((x) => x.changes().length === sent, 10_000);
+  stalled.destroy();
+  live.close();
+});
