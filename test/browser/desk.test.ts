@@ -2,6 +2,9 @@
  * The desk in real Chromium: sign in, create a live blog, publish with Ctrl+Enter and see
  * it on the reader page; edit it → "Updated" on the reader page; publish offline, reload,
  * come back → each queued entry exactly once, in order; two editors → the second sees the conflict.
+ * Drafts: what is typed is a server draft another device resumes and publishes (one entry);
+ * a draft changed elsewhere keeps the local text; offline it waits on the device. An entry
+ * that waited shows "written, sent"; the published list loads older entries.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -265,4 +268,46 @@ test('an entry that waited offline shows when it was written and when it was sen
   assert.match((await sent.locator('.sent-late').textContent()) ?? '', /^written \d\d:\d\d, sent \d\d:\d\d$/);
   const e = (await published()).find((x) => x.body === 'Written in the tunnel')!;
   assert.ok(Date.now() - Date.parse(e.publishedAt) < 3600_000, 'readers see it at the time it was published');
+});
+
+test('offline: the draft stays on the device, is saved when back; publishing it offline sends the draft itself, once', { skip }, async () => {
+  const ctx = desk.context();
+  await desk.fill('#c-body', 'Tunnel draft');
+  await desk.locator('.draft-state[data-state=saved]').waitFor();
+  const [d] = (await draftsOf('ana@desk.test')).filter((x) => x.body === 'Tunnel draft');
+  await ctx.setOffline(true);
+  await desk.fill('#c-body', 'Tunnel draft, more while offline');
+  await desk.locator('.draft-state[data-state=offline]').waitFor();
+  await desk.reload();
+  await composerValue(desk, 'Tunnel draft, more while offline');
+  await ctx.setOffline(false);
+  await desk.locator('.draft-state[data-state=saved]').waitFor();
+  assert.deepEqual((await draftsOf('ana@desk.test')).filter((x) => x.id === d.id).map((x) => x.body), ['Tunnel draft, more while offline'], 'synced when back');
+
+  await ctx.setOffline(true);
+  await desk.fill('#c-body', 'Tunnel draft, final');
+  await desk.press('#c-body', 'Control+Enter');
+  await desk.locator('.outbox-item[data-state=queued]', { hasText: 'Tunnel draft, final' }).waitFor();
+  await desk.reload();
+  await desk.locator('#c-body').waitFor();
+  await ctx.setOffline(false);
+  await desk.locator('.outbox-item[data-state=sent]', { hasText: 'Tunnel draft, final' }).waitFor();
+  const pub = (await published()).filter((e) => e.body.startsWith('Tunnel draft'));
+  assert.deepEqual(pub.map((e) => [e.id, e.body]), [[d.id, 'Tunnel draft, final']], 'the draft was published, once, with the final text');
+});
+
+test('the published list loads older entries past the newest 100', { skip }, async () => {
+  const token = await t.tokenFor('editor');
+  const lb = (await t.app.inject({ method: 'POST', url: '/api/v1/liveblogs', headers: { authorization: `Bearer ${token}` }, payload: { title: 'Long day', status: 'live' } })).json();
+  for (let i = 1; i <= 103; i++) {
+    await t.app.inject({ method: 'POST', url: `/api/v1/liveblogs/${lb.id}/entries`, headers: { authorization: `Bearer ${token}` }, payload: { body: `Update ${i}!` } });
+  }
+  await desk.goto(`${base}/desk#/lb/${lb.id}`);
+  const list = desk.locator('.published-list > li[data-entry-id]');
+  await desk.locator('.published-list li', { hasText: 'Update 103!' }).waitFor();
+  assert.equal(await list.count(), 100);
+  await desk.locator('button.load-more').click();
+  await desk.locator('.published-list li', { hasText: 'Update 1!' }).waitFor();
+  assert.equal(await list.count(), 103);
+  assert.equal(await desk.locator('button.load-more').count(), 0, 'nothing older left');
 });
