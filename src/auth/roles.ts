@@ -1,4 +1,4 @@
-/** Who may do what. One table, read by every route through `requireRole`. */
+/** Who may do what. One table, read by every route through `requireCapability`. */
 import { forbidden, unauthorized } from '../errors.ts';
 
 export type Role = 'admin' | 'editor' | 'contributor' | 'moderator' | 'reader';
@@ -15,7 +15,8 @@ export interface User {
 /** Roles allowed for each capability; admin is allowed everything. */
 export const CAPABILITIES = {
   'liveblogs:write': ['editor'],
-  'liveblogs:drafts': ['editor', 'contributor'],
+  // API.md: draft live blogs are seen by editors only (contributors join once it is live).
+  'liveblogs:drafts': ['editor'],
   'entries:write': ['editor', 'contributor'],
   'entries:publish': ['editor'],
   'entries:correct': ['editor'],

@@ -10,7 +10,7 @@ import { conflict, forbidden, invalid, notFound } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { appendChange, type Change } from '../live/change-log.ts';
 import { can, requireCapability, type User } from '../auth/roles.ts';
-import { iso } from '../time.ts';
+import { iso, toStoredTime } from '../time.ts';
 import { liveblogStore } from '../liveblogs/liveblog-store.ts';
 import { findIdempotent, requestHash, saveIdempotent } from '../idempotency/idempotency-store.ts';
 import { entryStore } from './entry-store.ts';
@@ -40,6 +40,15 @@ export interface CreateResult {
   entry: Entry;
   /** False when an Idempotency-Key replayed an earlier answer. */
   created: boolean;
+}
+
+/** publishedAt as stored (UTC), or a 400 naming the field. */
+function storedTime(value: string): string {
+  try {
+    return toStoredTime(value);
+  } catch {
+    throw invalid('publishedAt must be a date-time between 1970 and 9999.', [{ path: '/publishedAt', message: 'out of range' }]);
+  }
 }
 
 const visible = (status: EntryTable['status']) => status === 'published';
@@ -113,7 +122,9 @@ export class EntryService {
     const db = this.d.db.kysely;
     const lb = await this.liveblog(db, liveblogId, viewer);
     const r = await entryStore.byId(db, liveblogId, id);
-    if (!r || (!visible(r.status) && !can(viewer, 'entries:write'))) throw notFound('This entry');
+    // Unpublished work is seen by editors and by its author only, as in the desk's lists.
+    const mayRead = r && (visible(r.status) || can(viewer, 'entries:publish') || (viewer !== null && r.author_id === viewer.id));
+    if (!r || !mayRead) throw notFound('This entry');
     return this.view(r, lb);
   }
 
@@ -146,7 +157,7 @@ export class EntryService {
           pinned: input.pinned ? 1 : 0,
           status,
           author_id: user.id,
-          published_at: input.publishedAt ?? now,
+          published_at: input.publishedAt !== undefined ? storedTime(input.publishedAt) : now,
           created_at: now,
           updated_at: now,
           revision: 1,
@@ -225,7 +236,10 @@ export class EntryService {
       };
       if (input.keyEvent !== undefined) patch.key_event = input.keyEvent ? 1 : 0;
       if (input.pinned !== undefined) patch.pinned = input.pinned ? 1 : 0;
-      if (input.publishedAt !== undefined) patch.published_at = input.publishedAt;
+      if (input.publishedAt !== undefined) {
+        if (!isEditor) throw forbidden('Only editors set publishedAt.');
+        patch.published_at = storedTime(input.publishedAt);
+      }
       if (input.correction !== undefined) Object.assign(patch, { correction_note: input.correction.trim(), correction_at: now });
       if (input.verification !== undefined) {
         patch.verification = input.verification;

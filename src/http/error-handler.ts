@@ -6,6 +6,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { AppError, invalid, notFound, toProblem, tooLarge, unavailable, unsupportedMedia, type FieldError } from '../errors.ts';
 import { isDbUnavailable } from './db-unavailable.ts';
+import { containsNul, dbRejected } from './db-rejected.ts';
 
 function fromFastify(err: FastifyError): AppError | null {
   if (err.validation) {
@@ -37,13 +38,19 @@ function fromFastify(err: FastifyError): AppError | null {
 }
 
 export function registerErrorHandler(app: FastifyInstance): void {
+  // The same text must be storable on SQLite and PostgreSQL; PostgreSQL refuses NUL.
+  app.addHook('preValidation', async (req) => {
+    if (req.body !== undefined && containsNul(req.body)) {
+      throw invalid('Text must not contain the NUL character (\\u0000).', [{ path: '/', message: 'contains NUL' }]);
+    }
+  });
   app.setErrorHandler((error: FastifyError, req, reply) => {
     const known =
       error instanceof AppError
         ? error
         : isDbUnavailable(error)
           ? unavailable('The database cannot be reached for a moment; retry.')
-          : fromFastify(error);
+          : (dbRejected(error) ?? fromFastify(error));
     if (!known) {
       req.log.error({ err: error }, 'unexpected error');
       return reply

@@ -14,6 +14,14 @@ export interface Bus {
   close(): Promise<void>;
 }
 
+/**
+ * Publishes after commit. A publish that fails loses nothing: the change is in the log
+ * and every hub resyncs from it, so the write that made it still succeeds.
+ */
+export async function publishCommitted(bus: Bus, change: Change | null): Promise<void> {
+  if (change) await bus.publish(change).catch(() => {});
+}
+
 export class MemoryBus implements Bus {
   private handlers: ((c: Change) => void)[] = [];
   async publish(change: Change): Promise<void> {

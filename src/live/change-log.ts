@@ -30,7 +30,8 @@ export async function appendChange(
   trx: Transaction<Database>,
   liveblogId: string,
   event: ChangeEvent,
-  data: unknown,
+  /** The payload, or a function of the new cursor for payloads that carry it. */
+  data: object | ((cursor: number) => object),
   now: string,
 ): Promise<Change> {
   const row = await trx
@@ -39,12 +40,13 @@ export async function appendChange(
     .where('id', '=', liveblogId)
     .returning('cursor')
     .executeTakeFirstOrThrow();
-  const payload = JSON.stringify(data);
+  const cursor = Number(row.cursor);
+  const payload = JSON.stringify(typeof data === 'function' ? data(cursor) : data);
   await trx
     .insertInto('changes')
-    .values({ liveblog_id: liveblogId, cursor: Number(row.cursor), event, payload, created_at: now })
+    .values({ liveblog_id: liveblogId, cursor, event, payload, created_at: now })
     .execute();
-  return { liveblogId, cursor: Number(row.cursor), event, payload };
+  return { liveblogId, cursor, event, payload };
 }
 
 /** Changes after `after`, oldest first, at most `limit`. */

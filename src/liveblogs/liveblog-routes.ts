@@ -11,7 +11,7 @@ const fields = {
   description: { type: 'string', maxLength: 10000 },
   status: { enum: ['draft', 'live', 'ended'] },
   slug: { type: 'string', pattern: SLUG_PATTERN, maxLength: 100 },
-  language: { type: 'string', pattern: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$' },
+  language: { type: 'string', maxLength: 35, pattern: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$' },
   audioStreamUrl: { anyOf: [{ type: 'string', format: 'uri', pattern: '^https?://', maxLength: 2000 }, { type: 'null' }] },
   commentsMode: { enum: ['open', 'premoderated', 'closed'] },
 } as const;

@@ -3,7 +3,9 @@ import type { Deps } from '../deps.ts';
 import type { LiveblogTable } from '../db/schema.ts';
 import { conflict, notFound } from '../errors.ts';
 import { newId } from '../ids.ts';
-import { appendChange, type Change } from '../live/change-log.ts';
+import { appendChange } from '../live/change-log.ts';
+import { publishCommitted } from '../live/bus.ts';
+import { dbRejected } from '../http/db-rejected.ts';
 import { can, requireCapability, type User } from '../auth/roles.ts';
 import { iso } from '../time.ts';
 import { liveblogStore } from './liveblog-store.ts';
@@ -21,6 +23,11 @@ export interface LiveblogInput {
   commentsMode?: LiveblogTable['comments_mode'];
 }
 
+/** Drafts are invisible to everyone but editors: to them a draft live blog does not exist. */
+export function canSeeLiveblog(lb: Pick<LiveblogTable, 'status'>, viewer: User | null): boolean {
+  return lb.status !== 'draft' || can(viewer, 'liveblogs:drafts');
+}
+
 export class LiveblogService {
   constructor(private readonly d: Deps) {}
 
@@ -28,14 +35,15 @@ export class LiveblogService {
 
   /** A live blog the viewer may see, or 404 (drafts are invisible to the public). */
   async get(id: string, viewer: User | null): Promise<LiveblogTable> {
-    const r = await liveblogStore.byId(this.d.db.kysely, id);
-    if (!r || (r.status === 'draft' && !can(viewer, 'liveblogs:drafts'))) throw notFound('This live blog');
-    return r;
+    return this.visible(await liveblogStore.byId(this.d.db.kysely, id), viewer);
   }
 
   async getBySlug(slug: string, viewer: User | null): Promise<LiveblogTable> {
-    const r = await liveblogStore.bySlug(this.d.db.kysely, slug);
-    if (!r || (r.status === 'draft' && !can(viewer, 'liveblogs:drafts'))) throw notFound('This live blog');
+    return this.visible(await liveblogStore.bySlug(this.d.db.kysely, slug), viewer);
+  }
+
+  private visible(r: LiveblogTable | undefined, viewer: User | null): LiveblogTable {
+    if (!r || !canSeeLiveblog(r, viewer)) throw notFound('This live blog');
     return r;
   }
 
@@ -54,12 +62,14 @@ export class LiveblogService {
     requireCapability(user, 'liveblogs:write');
     const now = iso(at ?? this.d.clock());
     const db = this.d.db.kysely;
+    const taken = () => conflict(`The slug "${input.slug}" is already used by another live blog.`);
     const base = input.slug ?? slugify(input.title);
     let slug = base;
+    let n = 2;
     if (input.slug !== undefined) {
-      if (await liveblogStore.slugTaken(db, slug)) throw conflict(`The slug "${slug}" is already used by another live blog.`);
+      if (await liveblogStore.slugTaken(db, slug)) throw taken();
     } else {
-      for (let n = 2; await liveblogStore.slugTaken(db, slug); n++) slug = `${base}-${n}`;
+      for (; await liveblogStore.slugTaken(db, slug); n++) slug = `${base}-${n}`;
     }
     const status = input.status ?? 'draft';
     const row: LiveblogTable = {
@@ -79,8 +89,18 @@ export class LiveblogService {
       created_at: now,
       updated_at: now,
     };
-    await liveblogStore.insert(db, row);
-    return this.view(row);
+    // Two editors creating "Election night" at once both find the slug free: the loser of
+    // the insert takes the next suffix (an explicit slug is the caller's to change: 409).
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await liveblogStore.insert(db, row);
+        return this.view(row);
+      } catch (err) {
+        if (dbRejected(err)?.status !== 409) throw err;
+        if (input.slug !== undefined || attempt >= 20) throw taken();
+        row.slug = `${base}-${n++}`;
+      }
+    }
   }
 
   async update(user: User, id: string, input: LiveblogInput): Promise<Liveblog> {
@@ -107,16 +127,10 @@ export class LiveblogService {
       }
       await liveblogStore.update(trx, id, patch);
       const next = { ...cur, ...patch };
-      const change = await appendChange(trx, id, 'liveblog.updated', { liveblog: this.view(next) }, now);
-      next.cursor = change.cursor;
-      return { result: this.view(next), change };
+      const change = await appendChange(trx, id, 'liveblog.updated', (cursor) => ({ liveblog: this.view({ ...next, cursor }) }), now);
+      return { result: this.view({ ...next, cursor: change.cursor }), change };
     });
-    await this.publish(change);
+    await publishCommitted(this.d.bus, change);
     return result;
-  }
-
-  /** After commit: a lost publish is not lost data, the hubs' resync reads it from the log. */
-  private async publish(change: Change): Promise<void> {
-    await this.d.bus.publish(change).catch(() => {});
   }
 }

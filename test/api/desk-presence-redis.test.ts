@@ -64,7 +64,7 @@ test('two nodes sharing one Redis: each desk sees colleagues on the other node, 
   const [a, b] = nodes;
   const ana = await tokenFor('editor', 'Ana');
   const ben = await tokenFor('contributor', 'Ben');
-  const lb = (await a.app.inject({ method: 'POST', url: '/api/v1/liveblogs', headers: auth(ana), payload: { title: 'Two nodes' } })).json();
+  const lb = (await a.app.inject({ method: 'POST', url: '/api/v1/liveblogs', headers: auth(ana), payload: { title: 'Two nodes', status: 'live' } })).json();
   const url = `/api/v1/liveblogs/${lb.id}/desk-presence`;
 
   assert.deepEqual(names((await a.app.inject({ method: 'PUT', url, headers: auth(ana), payload: { editing: 'entry1' } })).json().items), [['Ana', 'entry1']]);

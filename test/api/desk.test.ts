@@ -30,7 +30,7 @@ test('/desk serves the app shell, its script, and a service worker allowed to co
 test('presence: who is on the desk and which entry each edits; gone after leaving', async () => {
   const ana = await t.tokenFor('editor', 'Ana');
   const ben = await t.tokenFor('contributor', 'Ben');
-  const lb = (await t.app.inject({ method: 'POST', url: '/api/v1/liveblogs', headers: auth(ana), payload: { title: 'Presence' } })).json();
+  const lb = (await t.app.inject({ method: 'POST', url: '/api/v1/liveblogs', headers: auth(ana), payload: { title: 'Presence', status: 'live' } })).json();
   const url = `/api/v1/liveblogs/${lb.id}/desk-presence`;
   await t.app.inject({ method: 'PUT', url, headers: auth(ana), payload: { editing: 'abc123' } });
   const r = await t.app.inject({ method: 'PUT', url, headers: auth(ben), payload: { editing: null } });

@@ -11,6 +11,7 @@ import { buildApp, type App } from '../../src/app.ts';
 import type { Deps } from '../../src/deps.ts';
 import type { Role } from '../../src/auth/roles.ts';
 import { iso, systemClock } from '../../src/time.ts';
+import type { PgSchema } from './pg.ts';
 
 export interface TestApp extends App {
   deps: Deps;
@@ -19,10 +20,11 @@ export interface TestApp extends App {
   close(): Promise<void>;
 }
 
-export async function makeTestApp(opts: { env?: Record<string, string>; bus?: Bus } = {}): Promise<TestApp> {
+/** With `pg` the app runs on that fresh PostgreSQL schema instead of a SQLite file. */
+export async function makeTestApp(opts: { env?: Record<string, string>; bus?: Bus; pg?: PgSchema } = {}): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'unfold-test-'));
   const config = loadConfig({ UNFOLD_DATA_DIR: dataDir, UNFOLD_DEMO: '0', PUBLIC_URL: 'http://unfold.test', ...opts.env });
-  const db = await connect({ dataDir, databaseUrl: null });
+  const db = await connect({ dataDir, databaseUrl: opts.pg?.url ?? null, pgSchema: opts.pg?.schema, pgPoolMax: 8 });
   await migrateToLatest(db.kysely);
   const deps: Deps = { config, db, bus: opts.bus ?? new MemoryBus(), presence: new LocalPresence(), clock: systemClock };
   const built = await buildApp(deps);
@@ -38,6 +40,7 @@ export async function makeTestApp(opts: { env?: Record<string, string>; bus?: Bu
     async close() {
       await built.app.close();
       await db.close();
+      await opts.pg?.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
