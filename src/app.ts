@@ -42,11 +42,14 @@ export interface App {
   state: { shuttingDown: boolean };
 }
 
+/** Trust that many proxies nearest to us (proxy-addr counts hops from the socket outward). */
+const hops = (n: number) => (_address: string, hop: number) => hop < n;
+
 export async function buildApp(deps: Deps, opts: { logger?: boolean | object } = {}): Promise<App> {
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: 256 * 1024,
-    trustProxy: true,
+    trustProxy: typeof deps.config.trustProxy === 'number' ? hops(deps.config.trustProxy) : deps.config.trustProxy,
     genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].length <= 64
       ? req.headers['x-request-id']
       : crypto.randomUUID()),
@@ -73,8 +76,10 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
   app.removeContentTypeParser('text/plain');
   registerErrorHandler(app);
   await registerAuth(app, users, sessions, deps.clock, deps.config.publicUrl);
-  app.addHook('onSend', async (req, reply) => {
+  // A callback hook, not an async one: it runs on every response, and a promise per request shows in profiles.
+  app.addHook('onSend', (req, reply, payload, done) => {
     reply.header('x-request-id', req.id);
+    done(null, payload);
   });
   // Streams never end on their own: close them first so clients reconnect to another node.
   app.addHook('preClose', async () => hub.close());

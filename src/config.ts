@@ -40,6 +40,13 @@ export interface Config {
   readonly redisPrefix: string;
   /** Distinguishes nodes in logs and shared presence (UNFOLD_NODE_ID, default host:port). */
   readonly nodeId: string;
+  /**
+   * Which proxies may set X-Forwarded-For (TRUST_PROXY): empty = none (the socket's address
+   * is the client's), "true" = any, a number = that many hops, else a comma-separated list
+   * of addresses/CIDRs. Off by default: otherwise any client could pick its own address
+   * and walk around per-address limits.
+   */
+  readonly trustProxy: boolean | number | string;
 }
 
 export class ConfigError extends Error {}
@@ -67,6 +74,17 @@ function url(env: Env, name: string, protocols: string[]): string | null {
   }
   if (!protocols.includes(u.protocol)) {
     throw new ConfigError(`${name} must start with ${protocols.map((p) => p + '//').join(' or ')}, got "${u.protocol}//"`);
+  }
+  return raw;
+}
+
+function trustProxy(env: Env): boolean | number | string {
+  const raw = (env.TRUST_PROXY ?? '').trim();
+  if (raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  if (!/^[0-9a-fA-F:.\/]+(\s*,\s*[0-9a-fA-F:.\/]+)*$/.test(raw)) {
+    throw new ConfigError(`TRUST_PROXY must be true, a hop count, or addresses/CIDRs separated by commas; got "${raw}"`);
   }
   return raw;
 }
@@ -120,5 +138,6 @@ export function loadConfig(env: Env = process.env): Config {
     pgSchema: pgSchema(env),
     redisPrefix: env.REDIS_PREFIX || 'unfold:',
     nodeId: env.UNFOLD_NODE_ID || `${host}:${port}`,
+    trustProxy: trustProxy(env),
   });
 }

@@ -25,7 +25,8 @@ function cookieOf(res: Awaited<ReturnType<typeof signIn>>): string {
 }
 
 before(async () => {
-  t = await makeTestApp();
+  // The tests come through a "proxy" at 127.0.0.1 (inject's address) that sets X-Forwarded-For.
+  t = await makeTestApp({ env: { TRUST_PROXY: '127.0.0.1' } });
 });
 after(() => t.close());
 
@@ -138,6 +139,21 @@ test('sign-in is limited per account: 429 with Retry-After, even with the right 
   assert.equal(blocked.statusCode, 429);
   assert.ok(Number(blocked.headers['retry-after']) > 0);
   assert.equal(blocked.json().status, 429);
+  // Whoever guessed from that address did not lock Dee out: she signs in from her own.
+  assert.equal((await signIn('dee@test.invalid', PASSWORD, { 'x-forwarded-for': '198.51.100.7' })).statusCode, 200);
+});
+
+test('without TRUST_PROXY a client cannot choose its address with X-Forwarded-For', async () => {
+  const direct = await makeTestApp();
+  try {
+    const hit = (i: number) =>
+      direct.app.inject({ method: 'POST', url: '/api/v1/session', headers: { 'x-forwarded-for': `203.0.113.${i % 250}` }, payload: { email: `nobody${i}@test.invalid`, password: 'wrong password' } });
+    let last = 0;
+    for (let i = 0; i <= SIGN_IN_LIMITS.perAddress.max; i++) last = (await hit(i)).statusCode;
+    assert.equal(last, 429, 'every attempt counted against the real address');
+  } finally {
+    await direct.close();
+  }
 });
 
 test('sign-in is limited per address across accounts', async () => {

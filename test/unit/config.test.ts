@@ -31,3 +31,11 @@ test('a bad value names its variable', () => {
 test('PUBLIC_URL loses its trailing slash', () => {
   assert.equal(loadConfig({ PUBLIC_URL: 'https://live.example.com/' }).publicUrl, 'https://live.example.com');
 });
+
+test('TRUST_PROXY: off by default; true, hop count or address list; nonsense refused', () => {
+  assert.equal(loadConfig({}).trustProxy, false);
+  assert.equal(loadConfig({ TRUST_PROXY: 'true' }).trustProxy, true);
+  assert.equal(loadConfig({ TRUST_PROXY: '2' }).trustProxy, 2);
+  assert.equal(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy, '10.0.0.0/8, 127.0.0.1');
+  assert.throws(() => loadConfig({ TRUST_PROXY: 'everyone' }), (e: unknown) => e instanceof ConfigError && /^TRUST_PROXY /.test((e as Error).message));
+});
