@@ -311,3 +311,24 @@ test('the published list loads older entries past the newest 100', { skip }, asy
   assert.equal(await list.count(), 103);
   assert.equal(await desk.locator('button.load-more').count(), 0, 'nothing older left');
 });
+
+test('publishing a draft that another device changed meanwhile: not sent, says why, Retry sends the text from here', { skip }, async () => {
+  await desk.goto(`${base}/desk#/lb/${lbId}`);
+  await desk.fill('#c-body', 'Contested draft');
+  await desk.locator('.draft-state[data-state=saved]').waitFor();
+  const phone = await signedInDesk('ana@desk.test');
+  await phone.goto(`${base}/desk#/lb/${lbId}`);
+  await phone.locator('.draft-item', { hasText: 'Contested draft' }).getByRole('button', { name: 'Resume' }).click();
+  await phone.fill('#c-body', 'Contested draft, phone edit');
+  await phone.locator('.draft-state[data-state=saved]').waitFor();
+  await phone.context().close();
+
+  await desk.press('#c-body', 'Control+Enter');
+  const item = desk.locator('.outbox-item', { hasText: 'Contested draft' });
+  await desk.locator('.outbox-item[data-state=failed]', { hasText: 'Contested draft' }).waitFor();
+  assert.match((await item.textContent()) ?? '', /changed on another device/);
+  assert.equal((await published()).filter((e) => e.body.startsWith('Contested draft')).length, 0, 'nothing published over it silently');
+  await item.getByRole('button', { name: 'Retry' }).click();
+  await desk.locator('.outbox-item[data-state=sent]', { hasText: 'Contested draft' }).waitFor();
+  assert.deepEqual((await published()).filter((e) => e.body.startsWith('Contested draft')).map((e) => e.body), ['Contested draft']);
+});
