@@ -1,11 +1,13 @@
 import { Migrator, type Kysely, type Migration } from 'kysely';
 import * as m001 from './migrations/001-init.ts';
 import * as m002 from './migrations/002-desk.ts';
+import * as m004 from './migrations/004-change-entry-id.ts';
 
 /** Migrations in order. Add a file to migrations/ and list it here. */
 const MIGRATIONS: Record<string, Migration> = {
   '001-init': m001,
   '002-desk': m002,
+  '004-change-entry-id': m004,
 };
 
 /** Brings the schema to the newest version; throws with the failing migration's name. */

@@ -73,6 +73,8 @@ export interface ChangeTable {
   event: string;
   /** The SSE data line, JSON, serialized once at write time. */
   payload: string;
+  /** The entry the change is about, if any (for redaction when it is deleted). */
+  entry_id: string | null;
   created_at: string;
 }
 

@@ -41,12 +41,29 @@ export async function appendChange(
     .returning('cursor')
     .executeTakeFirstOrThrow();
   const cursor = Number(row.cursor);
-  const payload = JSON.stringify(typeof data === 'function' ? data(cursor) : data);
+  const value = typeof data === 'function' ? data(cursor) : data;
+  const entryId = (value as { entry?: { id?: string } }).entry?.id ?? null;
+  const payload = JSON.stringify(value);
+  if (event === 'entry.deleted' && entryId) await redactEntry(trx, liveblogId, entryId, payload);
   await trx
     .insertInto('changes')
-    .values({ liveblog_id: liveblogId, cursor, event, payload, created_at: now })
+    .values({ liveblog_id: liveblogId, cursor, event, payload, created_at: now, entry_id: entryId })
     .execute();
   return { liveblogId, cursor, event, payload };
+}
+
+/**
+ * A deleted (or unpublished) entry is pulled from the log too: its earlier changes become
+ * deletions of that id, so a replay from cursor 0 no longer carries its text. Readers
+ * treat a deletion of an entry they never saw as nothing; cursors stay dense.
+ */
+async function redactEntry(trx: Transaction<Database>, liveblogId: string, entryId: string, payload: string): Promise<void> {
+  await trx
+    .updateTable('changes')
+    .set({ event: 'entry.deleted', payload })
+    .where('liveblog_id', '=', liveblogId)
+    .where('entry_id', '=', entryId)
+    .execute();
 }
 
 /** Changes after `after`, oldest first, at most `limit`. */

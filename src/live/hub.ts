@@ -52,7 +52,7 @@ interface Channel {
   isReady: boolean;
   early: Change[];
   readers: Set<Reader>;
-  ring: { cursor: number; frame: Buffer }[];
+  ring: { cursor: number; frame: Buffer; entryId: string | null }[];
   held: Map<number, Change>;
   filling: boolean;
   /** A fill was asked for while one ran: its read may predate the change that asked. */
@@ -75,6 +75,12 @@ function drained(res: ServerResponse): Promise<boolean> {
     res.on('drain', onDrain);
     res.on('close', onClose);
   });
+}
+
+/** The entry id at the head of an entry payload (`{"entry":{"id":"…"`), without parsing it all. */
+const ENTRY_ID = /^\{"entry":\{"id":"([^"]+)"/;
+function entryIdOf(payload: string): string | null {
+  return ENTRY_ID.exec(payload)?.[1] ?? null;
 }
 
 const RESET = sseFrame({ event: 'reset', data: '{}' });
@@ -259,7 +265,14 @@ export class Hub {
     // Both wire forms are built once per change; the loop below only picks one per reader.
     const chunk = chunked(frame);
     ch.last = c.cursor;
-    ch.ring.push({ cursor: c.cursor, frame });
+    const entryId = entryIdOf(c.payload);
+    // As in the change log: a deleted entry's earlier frames no longer replay its text.
+    if (c.event === 'entry.deleted' && entryId) {
+      for (const f of ch.ring) {
+        if (f.entryId === entryId) f.frame = sseFrame({ id: f.cursor, event: c.event, data: c.payload });
+      }
+    }
+    ch.ring.push({ cursor: c.cursor, frame, entryId });
     if (ch.ring.length > this.ringSize) ch.ring.shift();
     const max = this.o.maxBuffer;
     for (const r of ch.readers) {

@@ -137,3 +137,19 @@ test('a replay to a client that never reads is bounded and ends; live readers ar
   stalled.destroy();
   live.close();
 });
+
+test('a deleted entry is pulled from replays, from memory and from the change log', async () => {
+  const e = (await publish('LIBELLOUS TEXT')).json();
+  await t.app.inject({ method: 'PATCH', url: `/api/v1/liveblogs/${lbId}/entries/${e.id}`, headers: auth(editor), payload: { revision: 1, body: 'LIBELLOUS TEXT, edited' } });
+  assert.equal((await t.app.inject({ method: 'DELETE', url: `/api/v1/liveblogs/${lbId}/entries/${e.id}`, headers: auth(editor) })).statusCode, 204);
+  const cursor = (await t.app.inject(`/api/v1/liveblogs/${lbId}`)).json().cursor;
+  const fromRing = await open({ 'last-event-id': String(cursor - 3) });
+  const fromLog = await open({ 'last-event-id': '0' });
+  for (const r of [fromRing, fromLog]) {
+    await r.waitFor((x) => x.changes().some((m) => Number(m.id) === cursor), 10_000);
+    const about = r.changes().filter((m) => m.data.includes(e.id));
+    assert.ok(about.length >= 3, 'publish, update and delete keep their cursors');
+    assert.ok(about.every((m) => m.event === 'entry.deleted' && !m.data.includes('LIBELLOUS')));
+    r.close();
+  }
+});
