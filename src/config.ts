@@ -47,6 +47,8 @@ export interface Config {
    * and walk around per-address limits.
    */
   readonly trustProxy: boolean | number | string;
+  /** Days the change log keeps changes for replay (UNFOLD_CHANGE_RETENTION_DAYS). */
+  readonly changeRetentionDays: number;
 }
 
 export class ConfigError extends Error {}
@@ -139,5 +141,6 @@ export function loadConfig(env: Env = process.env): Config {
     redisPrefix: env.REDIS_PREFIX || 'unfold:',
     nodeId: env.UNFOLD_NODE_ID || `${host}:${port}`,
     trustProxy: trustProxy(env),
+    changeRetentionDays: int(env, 'UNFOLD_CHANGE_RETENTION_DAYS', 30, 1, 3650),
   });
 }

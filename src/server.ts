@@ -3,6 +3,7 @@ import type { Config } from './config.ts';
 import { buildApp } from './app.ts';
 import { openDeps } from './runtime.ts';
 import { ensureAdmin, ensureDemo } from './bootstrap.ts';
+import { startRetention } from './ops/retention.ts';
 
 export async function serve(config: Config): Promise<void> {
   const deps = await openDeps(config);
@@ -18,6 +19,7 @@ export async function serve(config: Config): Promise<void> {
     );
   }
   await app.listen({ port: config.port, host: config.host });
+  const stopRetention = startRetention(deps.db.kysely, deps.clock, config.changeRetentionDays, app.log);
   app.log.info(`Unfold is serving ${config.publicUrl}${demo ? `/live/${demo.slug}` : '/'}`);
 
   let stopping = false;
@@ -28,12 +30,17 @@ export async function serve(config: Config): Promise<void> {
     app.log.info({ signal }, 'shutting down: finishing in-flight requests');
     // app.close() stops accepting, ends the streams (preClose), waits for in-flight writes.
     const force = setTimeout(() => process.exit(1), 10_000).unref();
+    let code = 0;
     try {
+      stopRetention();
       await app.close();
       await deps.close();
+    } catch (err) {
+      app.log.error({ err }, 'shutdown did not finish cleanly');
+      code = 1;
     } finally {
       clearTimeout(force);
-      process.exit(0);
+      process.exit(code);
     }
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -84,7 +84,10 @@ export async function changesAfter(
   return rows.map((r) => ({ liveblogId, cursor: Number(r.cursor), event: r.event as ChangeEvent, payload: r.payload }));
 }
 
-/** The oldest cursor still in the log (0 when empty) and the live blog's current cursor. */
+/**
+ * The oldest cursor still in the log and the live blog's current cursor. An empty log
+ * (all pruned) reports `current + 1`: nothing before now can be replayed.
+ */
 export async function cursorBounds(
   db: Kysely<Database>,
   liveblogId: string,
@@ -96,5 +99,6 @@ export async function cursorBounds(
     .select((eb) => eb.fn.min('cursor').as('oldest'))
     .where('liveblog_id', '=', liveblogId)
     .executeTakeFirst();
-  return { oldest: Number(min?.oldest ?? 0), current: Number(lb.cursor) };
+  const current = Number(lb.cursor);
+  return { oldest: min?.oldest == null ? current + 1 : Number(min.oldest), current };
 }

@@ -174,7 +174,8 @@ export class Hub {
     const { res } = reader;
     try {
       const bounds = await cursorBounds(this.o.db, ch.id);
-      if (!bounds || reader.pos > bounds.current || (bounds.oldest > 0 && reader.pos < bounds.oldest - 1)) {
+      // Too old to replay (pruned) or never given out: the client reloads instead.
+      if (!bounds || reader.pos > bounds.current || reader.pos < bounds.oldest - 1) {
         return this.reset(ch, reader);
       }
       for (;;) {
