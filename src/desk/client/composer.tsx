@@ -44,8 +44,8 @@ function adoptOldLocalCopy(me: Me, liveblogId: string, doc: DraftDoc): DraftDoc 
 
 /** What a queued item needs to publish this draft rather than create another entry. */
 export function linkOf(doc: DraftDoc): DraftLink | undefined {
-  if (doc.id) return { key: doc.key, id: doc.id, revision: doc.conflict?.revision ?? doc.revision };
-  if (doc.createdWith) return { key: doc.key, create: doc.createdWith };
+  if (doc.id) return { key: doc.key, id: doc.id, revision: doc.conflict?.revision ?? doc.revision, attempt: doc.attempt };
+  if (doc.createdWith) return { key: doc.key, create: doc.createdWith, attempt: doc.attempt };
   return undefined;
 }
 

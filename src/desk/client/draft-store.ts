@@ -29,6 +29,8 @@ export interface DraftDoc extends DraftText {
   typedAt: number;
   /** The server's version, when a save met an edit made elsewhere: shown beside ours, saving paused. */
   conflict?: Entry;
+  /** The text of the last save sent (textKey): a 409 showing exactly it is our own save whose answer was lost. */
+  attempt?: string;
   /** The text the server refused (textKey): not retried until the reporter changes it. */
   refused?: string;
   /** A one-line note for the reporter (e.g. published from another device). */

@@ -34,11 +34,12 @@ export async function saveNextDraft(userId: string, onServerDraft: OnServerDraft
     if (!doc.id) {
       // The first attempt's body is kept: a resend after a lost answer must be the same request.
       const create = doc.createdWith ?? { ...inputOf(doc), status: 'draft' as const };
-      if (!doc.createdWith) patchDoc(userId, liveblogId, doc.key, { createdWith: create });
+      patchDoc(userId, liveblogId, doc.key, { createdWith: create, attempt: textKey(textOfEntry(create)) });
       const e = await api<Entry>('POST', base, create, { 'idempotency-key': doc.key });
       patchDoc(userId, liveblogId, doc.key, { id: e.id, revision: e.revision, saved: textKey(textOfEntry(e)), notice: undefined, refused: undefined });
       onServerDraft(doc.key, e.id, e.revision);
     } else {
+      patchDoc(userId, liveblogId, doc.key, { attempt: sent });
       const e = await api<Entry>('PATCH', `${base}/${doc.id}`, { ...inputOf(doc), revision: doc.revision });
       patchDoc(userId, liveblogId, doc.key, { revision: e.revision, saved: sent, notice: undefined, refused: undefined });
       onServerDraft(doc.key, e.id, e.revision);

@@ -9,7 +9,7 @@
  */
 import { api, ApiError, NetworkError } from './api.ts';
 import { saveNextDraft } from './draft-sync.ts';
-import type { DraftInput } from './draft-store.ts';
+import { textKey, textOfEntry, type DraftInput } from './draft-store.ts';
 import type { Entry } from './types.ts';
 
 export type OutboxState = 'queued' | 'sending' | 'sent' | 'failed';
@@ -35,6 +35,8 @@ export interface DraftLink {
   key: string;
   id?: string;
   revision?: number;
+  /** The text of the draft's last autosave attempt (draft-store textKey). */
+  attempt?: string;
   /** A create whose answer never came: resent as is (same key, same body) to learn the draft's id. */
   create?: DraftInput;
 }
@@ -115,7 +117,7 @@ function later(): void {
 function onServerDraft(draftKey: string, id: string, revision: number): void {
   const list = all();
   if (list.some((i) => i.draft?.key === draftKey && i.state !== 'sent')) {
-    save(list.map((i) => (i.draft?.key === draftKey && i.state !== 'sent' ? { ...i, draft: { key: draftKey, id, revision } } : i)));
+    save(list.map((i) => (i.draft?.key === draftKey && i.state !== 'sent' ? { ...i, draft: { ...i.draft, key: draftKey, id, revision, create: undefined } } : i)));
   }
 }
 
@@ -145,6 +147,10 @@ function draftConflict(item: OutboxItem, err: ApiError): Partial<OutboxItem> | n
   const current = err.problem.current as Entry | undefined;
   if (err.status !== 409 || !current || !item.draft?.id) return null;
   if (current.status !== 'draft') return { state: 'failed', error: `Already ${current.status} from another device` };
+  // Our own autosave went through but its answer was lost: not a conflict, send again on its revision.
+  if (item.draft.attempt && textKey(textOfEntry(current)) === item.draft.attempt && item.draft.revision !== current.revision) {
+    return { state: 'queued', draft: { ...item.draft, revision: current.revision } };
+  }
   return { state: 'failed', draft: { ...item.draft, revision: current.revision }, error: 'The draft was changed on another device: Retry sends this text over it' };
 }
 
