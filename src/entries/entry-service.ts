@@ -8,10 +8,12 @@ import type { Deps } from '../deps.ts';
 import type { Database, EntryTable, LiveblogTable, Verification } from '../db/schema.ts';
 import { conflict, forbidden, invalid, notFound } from '../errors.ts';
 import { newId } from '../ids.ts';
-import { appendChange, type Change } from '../live/change-log.ts';
+import { appendChange } from '../live/change-log.ts';
 import { can, requireCapability, type User } from '../auth/roles.ts';
 import { iso, toStoredTime } from '../time.ts';
 import { liveblogStore } from '../liveblogs/liveblog-store.ts';
+import { canSeeLiveblog } from '../liveblogs/liveblog-service.ts';
+import { publishCommitted } from '../live/bus.ts';
 import { findIdempotent, requestHash, saveIdempotent } from '../idempotency/idempotency-store.ts';
 import { entryStore } from './entry-store.ts';
 import { renderMarkdown } from './markdown.ts';
@@ -71,7 +73,7 @@ export class EntryService {
 
   private async liveblog(db: Transaction<Database> | Deps['db']['kysely'], id: string, viewer: User | null) {
     const lb = await liveblogStore.byId(db, id);
-    if (!lb || (lb.status === 'draft' && !can(viewer, 'liveblogs:drafts'))) throw notFound('This live blog');
+    if (!lb || !canSeeLiveblog(lb, viewer)) throw notFound('This live blog');
     return lb;
   }
 
@@ -184,7 +186,7 @@ export class EntryService {
       if (!idempotencyKey || (err as { status?: number }).status) throw err;
       result = await run();
     }
-    if (result.change) await this.publish(result.change);
+    await publishCommitted(this.d.bus, result.change);
     return { entry: result.entry, created: result.created };
   }
 
@@ -259,7 +261,7 @@ export class EntryService {
       if (idempotencyKey) await saveIdempotent(trx, user.id, idempotencyKey, hash, { statusCode: 200, body: next }, now);
       return { entry: next, change, replayed: false };
     });
-    if (change) await this.publish(change);
+    await publishCommitted(this.d.bus, change);
     return { entry, replayed };
   }
 
@@ -302,11 +304,6 @@ export class EntryService {
       await entryStore.remove(trx, id);
       return visible(cur.status) ? appendChange(trx, liveblogId, 'entry.deleted', { entry: { id, liveblogId } }, now) : null;
     });
-    if (change) await this.publish(change);
-  }
-
-  /** After commit. A publish that fails loses nothing: hubs resync from the change log. */
-  private async publish(change: Change): Promise<void> {
-    await this.d.bus.publish(change).catch(() => {});
+    await publishCommitted(this.d.bus, change);
   }
 }
