@@ -1,6 +1,8 @@
 /** The desk's page, script and service worker; presence on a live blog's desk. */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { makeTestApp, auth, type TestApp } from '../helpers/test-app.ts';
 
 let t: TestApp;
@@ -44,4 +46,23 @@ test('presence: who is on the desk and which entry each edits; gone after leavin
   assert.deepEqual(after.map((m: { user: { name: string } }) => m.user.name), ['Ben']);
   assert.equal((await t.app.inject({ method: 'PUT', url, payload: { editing: null } })).statusCode, 401);
   assert.equal((await t.app.inject({ method: 'PUT', url, headers: auth(await t.tokenFor('moderator')), payload: { editing: null } })).statusCode, 403);
+});
+
+test('the desk puts HTML into the page only from the server\'s sanitizer (entry html, revision html, preview)', async () => {
+  const dir = 'src/desk/client';
+  const uses: string[] = [];
+  for (const f of fs.readdirSync(dir)) {
+    const src = fs.readFileSync(path.join(dir, f), 'utf8');
+    for (const m of src.matchAll(/dangerouslySetInnerHTML=\{\{\s*__html:\s*([^}]+?)\s*\}\}/g)) uses.push(`${f}: ${m[1]}`);
+    // Any other spelling (a variable, a spread) would dodge the check above.
+    assert.equal((src.match(/dangerouslySetInnerHTML/g) ?? []).length, [...src.matchAll(/dangerouslySetInnerHTML=\{\{\s*__html:/g)].length, f);
+    assert.doesNotMatch(src, /\.innerHTML\s*=|insertAdjacentHTML|outerHTML\s*=/, f);
+  }
+  // e.html: an entry or revision as the API sent it; preview: POST /api/v1/preview's html.
+  for (const u of uses) assert.match(u, /: (e\.html|preview)$/, u);
+
+  const token = await t.tokenFor('contributor');
+  const r = await t.app.inject({ method: 'POST', url: '/api/v1/preview', headers: auth(token), payload: { body: 'Hi <script>alert(1)</script><img src=x onerror="alert(1)"> [x](javascript:alert(1))' } });
+  assert.equal(r.statusCode, 200);
+  assert.doesNotMatch(r.json().html, /<script|<img|href="javascript:/i);
 });

@@ -6,7 +6,7 @@
  */
 import { useState } from 'preact/hooks';
 import { api, ApiError } from './api.ts';
-import { hhmm, isEditor, type Entry, type Me, type Verification } from './types.ts';
+import { hhmm, isEditor, type Entry, type Me, type Revision, type Verification } from './types.ts';
 
 interface Edit {
   headline: string;
@@ -18,6 +18,7 @@ interface Edit {
   revision: number;
 }
 
+/** An entry as readers see it: the server's sanitized HTML, never text put together here. */
 function EntryText({ e }: { e: Pick<Entry, 'headline' | 'html'> }) {
   return (
     <>
@@ -36,16 +37,6 @@ interface Props {
   onEditing: (id: string | null) => void;
   /** Colleagues editing this entry right now. */
   editors: string[];
-}
-
-interface Revision {
-  revision: number;
-  headline: string | null;
-  html: string;
-  editedAt: string;
-  editedBy: { name: string };
-  correction: string | null;
-  verification: Verification | null;
 }
 
 /** The entry's earlier versions, fetched when opened. */
@@ -185,7 +176,15 @@ export function EntryItem({ lbId, e, me, onChange, onEditing, editors }: Props) 
           <div class="cols">
             <div>
               <h4>Your version</h4>
-              {edit ? <EntryText e={{ headline: edit.headline || null, html: edit.body.replace(/[&<>]/g, (c) => `&#${c.charCodeAt(0)};`).replace(/\n/g, '<br>') }} /> : null}
+              {/* Unsaved text has no server HTML yet: shown as the text it is, never as markup. */}
+              {edit && (
+                <>
+                  {edit.headline && <h3>{edit.headline}</h3>}
+                  <pre class="mine" style="white-space:pre-wrap;font:inherit;margin:0">
+                    {edit.body}
+                  </pre>
+                </>
+              )}
             </div>
             <div class="theirs">
               <h4>Current version</h4>

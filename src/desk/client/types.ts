@@ -1,4 +1,14 @@
-/** The API shapes the desk reads (see API.md). */
+/**
+ * The API shapes the desk reads (see API.md). Live blogs, entries and revisions are the
+ * server's own view types, imported as types only (esbuild erases them), so the desk
+ * cannot drift from what the API sends.
+ */
+import type { Liveblog } from '../../liveblogs/liveblog-view.ts';
+import type { Entry } from '../../entries/entry-view.ts';
+import type { Revision } from '../../entries/entry-revisions.ts';
+
+export type { Entry, Liveblog, Revision };
+
 export interface Me {
   id: string;
   email: string;
@@ -6,38 +16,7 @@ export interface Me {
   role: 'admin' | 'editor' | 'contributor' | 'moderator' | 'reader';
 }
 
-export interface Liveblog {
-  id: string;
-  slug: string;
-  title: string;
-  lead: string;
-  description: string;
-  status: 'draft' | 'live' | 'ended';
-  url: string;
-  updatedAt: string;
-}
-
-export type Verification = 'unconfirmed' | 'confirmed' | 'retracted';
-
-export interface Entry {
-  id: string;
-  liveblogId: string;
-  headline: string | null;
-  body: string;
-  html: string;
-  keyEvent: boolean;
-  pinned: boolean;
-  status: 'published' | 'draft' | 'submitted';
-  author: { id: string; name: string };
-  publishedAt: string;
-  updatedAt: string;
-  revision: number;
-  url: string;
-  verification: Verification | null;
-  verificationNote: string | null;
-  correction: { note: string; at: string } | null;
-  returnNote: string | null;
-}
+export type Verification = NonNullable<Entry['verification']>;
 
 export const isEditor = (me: Me | null) => me?.role === 'admin' || me?.role === 'editor';
 
