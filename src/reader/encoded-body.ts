@@ -1,6 +1,6 @@
 /**
  * A response body compressed once, when it is made, and then served to every request by
- * Accept-Encoding: identity, gzip or brotli, each with its strong ETag, and 304 when the
+ * Accept-Encoding: identity, gzip or brotli (where made), each with its strong ETag, and 304 when the
  * client already holds it. Pages and static assets both go through here.
  */
 import { createHash } from 'node:crypto';
@@ -14,7 +14,8 @@ const brotli = promisify(zlib.brotliCompress);
 export interface EncodedBody {
   identity: Buffer;
   gzip: Buffer;
-  br: Buffer;
+  /** null for bodies not worth brotli's CPU (older pages: rare, many distinct): gzip instead. */
+  br: Buffer | null;
   /** Hash of the identity bytes; each coding's ETag derives from it. */
   hash: string;
   type: string;
@@ -24,15 +25,20 @@ export interface EncodedBody {
 
 export type Coding = 'br' | 'gzip' | 'identity';
 
-/** `effort` 'page' keeps brotli cheap (a render per change); 'asset' squeezes once at boot. */
-export async function encodeBody(body: string | Buffer, type: string, effort: 'page' | 'asset'): Promise<EncodedBody> {
+/**
+ * `effort`: 'asset' squeezes once at boot; 'page' keeps brotli cheap (a render per change);
+ * 'cheap' is gzip level 1 only, for pages that anyone can make us render (`?before=`).
+ */
+export async function encodeBody(body: string | Buffer, type: string, effort: 'page' | 'asset' | 'cheap'): Promise<EncodedBody> {
   const identity = typeof body === 'string' ? Buffer.from(body) : body;
   const quality = effort === 'asset' ? 11 : 5;
   const [gz, br] = await Promise.all([
-    gzip(identity, { level: effort === 'asset' ? 9 : 6 }),
-    brotli(identity, {
-      params: { [zlib.constants.BROTLI_PARAM_QUALITY]: quality, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: identity.length },
-    }),
+    gzip(identity, { level: effort === 'asset' ? 9 : effort === 'page' ? 6 : 1 }),
+    effort === 'cheap'
+      ? null
+      : brotli(identity, {
+          params: { [zlib.constants.BROTLI_PARAM_QUALITY]: quality, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: identity.length },
+        }),
   ]);
   const hash = createHash('sha256').update(identity).digest('hex').slice(0, 24);
   return { identity, gzip: gz, br, hash, type, etags: { identity: `"${hash}"`, gzip: `"${hash}-gzip"`, br: `"${hash}-br"` } };
@@ -71,15 +77,20 @@ function etagMatches(header: string | undefined, hash: string): boolean {
   return header.split(',').some((t) => t.trim().replace(/^W\//, '').replace(/"/g, '').split('-')[0] === hash);
 }
 
-export function sendEncoded(req: FastifyRequest, reply: FastifyReply, body: EncodedBody, cacheControl: string, status = 200): FastifyReply {
-  const coding = pickCoding(req.headers['accept-encoding'] as string | undefined);
-  const bytes = coding === 'br' ? body.br : coding === 'gzip' ? body.gzip : body.identity;
-  reply
-    .header('content-type', body.type)
-    .header('vary', 'Accept-Encoding')
-    .header('cache-control', cacheControl)
-    .header('etag', body.etags[coding]);
+/**
+ * Headers a route sends with every response of a kind (cache policy, security), as one
+ * object made at start-up: the hot path copies it instead of rebuilding strings.
+ */
+export type FixedHeaders = Readonly<Record<string, string>>;
+
+/** `headers`: the fixed headers, or just a Cache-Control value (the desk's script). */
+export function sendEncoded(req: FastifyRequest, reply: FastifyReply, body: EncodedBody, headers: FixedHeaders | string, status = 200): FastifyReply {
+  let coding = pickCoding(req.headers['accept-encoding'] as string | undefined);
+  if (coding === 'br' && !body.br) coding = 'gzip';
+  if (typeof headers === 'string') reply.header('cache-control', headers);
+  else reply.headers(headers);
+  reply.header('content-type', body.type).header('vary', 'Accept-Encoding').header('etag', body.etags[coding]);
   if (status === 200 && etagMatches(req.headers['if-none-match'], body.hash)) return reply.code(304).send();
   if (coding !== 'identity') reply.header('content-encoding', coding);
-  return reply.code(status).send(bytes);
+  return reply.code(status).send(coding === 'br' ? body.br : coding === 'gzip' ? body.gzip : body.identity);
 }

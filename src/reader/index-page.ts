@@ -2,9 +2,10 @@
 import type { Liveblog } from '../liveblogs/liveblog-view.ts';
 import { escapeHtml } from './escape-html.ts';
 import { longDate, shell, type AssetNames } from './page-shell.ts';
+import { badgeHtml } from './page-text.ts';
 
 function card(lb: Liveblog): string {
-  const badge = lb.status === 'live' ? '<span class="badge live">Live</span>' : '<span class="badge ended">Ended</span>';
+  const badge = badgeHtml(lb.status);
   const when = lb.startedAt ?? lb.createdAt;
   return (
     `<li class="card"><a href="/live/${escapeHtml(lb.slug)}">` +

@@ -7,6 +7,7 @@
 import { escapeHtml, jsonForScript } from './escape-html.ts';
 import { entryHtml, gmtTime, keyEventHtml, textOf } from './entry-markup.ts';
 import { longDate, shell, type AssetNames } from './page-shell.ts';
+import { badgeHtml, pageTitle, paragraphs } from './page-text.ts';
 import type { LivePageData } from './page-data.ts';
 
 /** What the client reads at start. */
@@ -16,15 +17,6 @@ export interface ClientState {
   cursor: number;
   next: string | null;
   status: string;
-}
-
-function paragraphs(text: string): string {
-  return text
-    .split(/\n\s*\n/)
-    .map((p) => p.trim())
-    .filter(Boolean)
-    .map((p) => `<p>${escapeHtml(p)}</p>`)
-    .join('');
 }
 
 function head(p: LivePageData): string {
@@ -70,8 +62,7 @@ function head(p: LivePageData): string {
 
 function hero(p: LivePageData): string {
   const lb = p.liveblog;
-  const badge =
-    lb.status === 'live' ? '<span class="badge live" id="badge">Live</span>' : `<span class="badge ended" id="badge">${lb.status === 'ended' ? 'Ended' : 'Draft'}</span>`;
+  const badge = badgeHtml(lb.status, 'badge');
   return (
     `<header class="hero">` +
     `<p class="kicker">${badge} <time datetime="${escapeHtml(lb.startedAt ?? lb.createdAt)}">${escapeHtml(longDate(lb.startedAt ?? lb.createdAt))}</time>` +
@@ -103,5 +94,5 @@ export function renderLivePage(p: LivePageData, assets: AssetNames): string {
     `<div class="end">${more}</div></div></div>` +
     `<div class="sr-only" id="announcer" aria-live="polite"></div>` +
     `<script type="application/json" id="unfold-data">${jsonForScript(state)}</script>`;
-  return shell({ lang: lb.language, title: `${lb.status === 'live' ? 'LIVE: ' : ''}${lb.title}`, head: head(p), body, assets, script: !p.before });
+  return shell({ lang: lb.language, title: pageTitle(lb.status, lb.title), head: head(p), body, assets, script: !p.before });
 }

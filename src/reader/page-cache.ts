@@ -44,10 +44,17 @@ export class PageCache {
     if (c.cursor > (this.seen.get(c.liveblogId) ?? 0)) this.seen.set(c.liveblogId, c.cursor);
   }
 
+  /** The page of `slug` when it is fresh and in memory: the synchronous fast path (no promise). */
+  peek(slug: string): CachedPage | undefined {
+    const page = this.pages.get(slug);
+    return page && !this.announcedNewer(page) && this.now() - page.checkedAt < this.maxAgeMs ? page : undefined;
+  }
+
   /** The page of `slug`, fresh within the rules above; concurrent callers share one render. */
   get(slug: string): Promise<CachedPage> {
+    const fresh = this.peek(slug);
+    if (fresh) return Promise.resolve(fresh);
     const page = this.pages.get(slug);
-    if (page && !this.announcedNewer(page) && this.now() - page.checkedAt < this.maxAgeMs) return Promise.resolve(page);
     let job = this.inflight.get(slug);
     if (!job) {
       job = this.refresh(slug, page).finally(() => this.inflight.delete(slug));

@@ -11,7 +11,8 @@ import { encodeBody, type EncodedBody } from './encoded-body.ts';
 import type { AssetNames } from './page-shell.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const SOURCES = [path.join(ROOT, 'src/reader/client'), path.join(ROOT, 'src/reader/entry-markup.ts'), path.join(ROOT, 'src/reader/escape-html.ts')];
+// Everything the client bundles: its folder and the modules it shares with the server.
+const SOURCES = ['client', 'entry-markup.ts', 'page-text.ts', 'escape-html.ts'].map((f) => path.join(ROOT, 'src/reader', f));
 const BUILT = { js: path.join(ROOT, 'dist/reader.js'), css: path.join(ROOT, 'dist/reader.css') };
 
 export interface ReaderAssets {

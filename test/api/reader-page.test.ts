@@ -4,6 +4,7 @@ import zlib from 'node:zlib';
 import { makeTestApp, auth, type TestApp } from '../helpers/test-app.ts';
 import { escapeHtml, jsonForScript } from '../../src/reader/escape-html.ts';
 import { entryHtml, gmtTime } from '../../src/reader/entry-markup.ts';
+import { badge, badgeHtml, pageTitle, paragraphs } from '../../src/reader/page-text.ts';
 
 let t: TestApp;
 let editor: string;
@@ -150,4 +151,87 @@ test('/ lists live and recent live blogs; assets are immutable and precompressed
   assert.equal(a.headers['content-encoding'], 'gzip');
   assert.match(a.headers['content-type'] as string, /javascript/);
   assert.equal((await t.app.inject('/assets/reader.nope.js')).statusCode, 404);
+});
+
+test('older pages (?before=) are not brotli-compressed, are public for a short while, and are rendered once per cursor', async () => {
+  const entries = t.services.entries as unknown as { list: (...a: unknown[]) => Promise<unknown> };
+  const list = entries.list;
+  let lists = 0;
+  entries.list = function (...a: unknown[]) {
+    lists++;
+    return list.apply(this, a);
+  };
+  try {
+    await publish({ headline: 'A new cursor' });
+    const html = (await page()).body; // renders the latest page: one list
+    const href = /<a class="more" id="more" href="([^"]+)">Load more<\/a>/.exec(html)![1].replace(/&amp;/g, '&');
+    const first = await t.app.inject({ url: href, headers: { 'accept-encoding': 'gzip, br' } });
+    assert.equal(first.statusCode, 200);
+    assert.equal(first.headers['content-encoding'], 'gzip', 'brotli costs too much CPU for pages anyone can ask for');
+    assert.ok(zlib.gunzipSync(first.rawPayload).toString().includes('>Old 0<'));
+    assert.match(first.headers['cache-control'] as string, /^public, .*s-maxage=5\b/);
+    const again = await t.app.inject({ url: href, headers: { 'accept-encoding': 'br' } });
+    assert.equal(again.headers.etag, first.headers.etag);
+    assert.equal(again.headers['content-encoding'], 'gzip');
+    assert.equal(lists, 2, 'the same older page is rendered once');
+    await publish({ headline: 'Changes the cursor' });
+    await t.app.inject(href);
+    assert.equal(lists, 4, 'a change renders the latest page and then the older one again');
+  } finally {
+    entries.list = list;
+  }
+  assert.equal((await t.app.inject(`/live/no-such-blog?before=${encodeURIComponent('x')}`)).statusCode, 404);
+});
+
+/** Every <script> on the page either loads our bundle or is data that is never executed. */
+function assertNoInlineScript(html: string) {
+  for (const m of html.matchAll(/<script\b([^>]*)>/g)) {
+    assert.ok(/\bsrc="\/assets\//.test(m[1]) || /type="application\/(ld\+)?json"/.test(m[1]), `inline executable script: ${m[0]}`);
+  }
+  assert.ok(!/\son[a-z]+=/i.test(html.replace(/<script[\s\S]*?<\/script>/g, '')), 'no inline event handlers');
+}
+
+test('HTML pages carry security headers and a Content-Security-Policy the markup satisfies', async () => {
+  const staff = await t.app.inject({ url: `/live/${lb.slug}`, headers: auth(editor) });
+  for (const [url, r, frame] of [
+    [`/live/${lb.slug}`, await page(), "'self'"],
+    ['staff', staff, "'self'"],
+    ['/', await t.app.inject('/'), "'none'"],
+    ['/community-standards', await t.app.inject('/community-standards'), "'none'"],
+    ['404', await t.app.inject('/live/no-such-blog'), "'none'"],
+  ] as const) {
+    assert.equal(r.headers['x-content-type-options'], 'nosniff', url);
+    assert.equal(r.headers['referrer-policy'], 'strict-origin-when-cross-origin', url);
+    const csp = r.headers['content-security-policy'] as string;
+    assert.match(csp, /script-src 'self'(;|$)/, url);
+    assert.ok(!/script-src[^;]*unsafe-inline/.test(csp), url);
+    assert.match(csp, new RegExp(`frame-ancestors ${frame}(;|$)`), url);
+    assertNoInlineScript(r.body);
+  }
+});
+
+test('/community-standards: the page the footer links to, server-rendered and cached for long', async () => {
+  const r = await t.app.inject({ url: '/community-standards', headers: { 'accept-encoding': 'gzip' } });
+  assert.equal(r.statusCode, 200);
+  assert.match(r.headers['content-type'] as string, /^text\/html/);
+  const html = zlib.gunzipSync(r.rawPayload).toString();
+  assert.ok((await page()).body.includes('<a href="/community-standards">'));
+  assert.ok(html.includes('<h1>Community standards</h1>'));
+  for (const topic of ['respectful', 'harassment', 'doxxing', 'on topic', 'spam', 'impersonation', 'illegal', 'suspend', 'Report', 'appeal']) {
+    assert.ok(html.includes(topic), topic);
+  }
+  assert.match(html, /<link rel="stylesheet" href="\/assets\/reader\.[0-9a-f]{12}\.css">/);
+  assert.match(r.headers['cache-control'] as string, /^public, .*s-maxage=86400/);
+  assert.match(r.headers.etag as string, /^"[0-9a-f]+-gzip"$/, 'a strong ETag');
+  assert.equal((await t.app.inject({ url: '/community-standards', headers: { 'if-none-match': r.headers.etag as string } })).statusCode, 304);
+});
+
+test('the description, badge and title come from one module shared with the client', () => {
+  assert.equal(paragraphs('One <b>.\n\n  \n\nTwo.\n'), '<p>One &lt;b&gt;.</p><p>Two.</p>');
+  assert.deepEqual(badge('live'), { cls: 'badge live', label: 'Live' });
+  assert.deepEqual(badge('ended'), { cls: 'badge ended', label: 'Ended' });
+  assert.deepEqual(badge('draft'), { cls: 'badge ended', label: 'Draft' });
+  assert.equal(badgeHtml('live', 'badge'), '<span class="badge live" id="badge">Live</span>');
+  assert.equal(pageTitle('live', 'Storm'), 'LIVE: Storm');
+  assert.equal(pageTitle('ended', 'Storm'), 'Storm');
 });

@@ -27,9 +27,24 @@ async function api(method: string, path: string, payload?: object) {
 }
 const publish = (payload: object) => api('POST', `/api/v1/liveblogs/${lb.id}/entries`, payload);
 
+/** Content-Security-Policy violations reported by any page the tests opened (must stay empty). */
+const cspViolations: string[] = [];
+/** Requests to a revisions endpoint, by any page. */
+const revisionRequests: string[] = [];
+
+function watch(page: Page): Page {
+  page.on('console', (m) => {
+    if (/Content Security Policy|Content-Security-Policy/i.test(m.text())) cspViolations.push(`${page.url()}: ${m.text()}`);
+  });
+  page.on('request', (r) => {
+    if (r.url().endsWith('/revisions')) revisionRequests.push(r.url());
+  });
+  return page;
+}
+
 async function open(path = `/live/${lb.slug}`): Promise<Page> {
   const ctx = await browser.newContext({ viewport: { width: 800, height: 700 } });
-  const page = await ctx.newPage();
+  const page = watch(await ctx.newPage());
   await page.goto(base + path);
   // The stream is up once the server's presence message has arrived.
   await page.locator('#presence').waitFor({ state: 'visible' });
@@ -44,6 +59,8 @@ before(async () => {
   editor = await t.tokenFor('editor', 'Desk');
   browser = await launchBrowser();
   lb = (await api('POST', '/api/v1/liveblogs', { title: 'Browser test live', lead: 'Lead text', status: 'live' })) as typeof lb;
+  // A table: markdown aligns its cells with style attributes, which the CSP must allow.
+  await publish({ headline: 'Table', body: '| a | b |\n|:--|--:|\n| 1 | 2 |', publishedAt: new Date(Date.UTC(2018, 0, 15, 7, 0)).toISOString() });
   for (let i = 0; i < 25; i++) {
     const at = new Date(Date.UTC(2018, 0, 15, 8, i)).toISOString();
     seeded.push(await publish({ headline: `Seeded ${i}`, body: `Paragraph one of ${i}.\n\nParagraph two of ${i}.`, publishedAt: at }));
@@ -100,8 +117,37 @@ test('edits, deletions and the live blog\'s own changes apply in place', { skip 
   await api('PATCH', `/api/v1/liveblogs/${lb.id}`, { status: 'ended', title: 'Browser test, over' });
   await page.locator('#badge', { hasText: 'Ended' }).waitFor();
   await page.locator('#lb-title', { hasText: 'Browser test, over' }).waitFor();
-  await api('PATCH', `/api/v1/liveblogs/${lb.id}`, { status: 'live' });
+  assert.equal(await page.title(), 'Browser test, over');
+  await api('PATCH', `/api/v1/liveblogs/${lb.id}`, { status: 'live', description: 'First <b>para</b>.\n\nSecond para.' });
   await page.locator('#badge', { hasText: 'Live' }).waitFor();
+  await page.locator('#lb-desc p', { hasText: 'Second para.' }).waitFor();
+  assert.deepEqual(await page.locator('#lb-desc p').allTextContents(), ['First <b>para</b>.', 'Second para.']);
+  await page.waitForFunction(() => document.title.startsWith('LIVE: '));
+  // What the live update wrote is what a reload shows.
+  const live = await page.locator('#lb-desc').innerHTML();
+  await page.reload();
+  assert.equal(await page.locator('#lb-desc').innerHTML(), live);
+  await page.context().close();
+});
+
+test('"Updated" costs no request until a reader clicks it; a failed history request says so quietly', { skip }, async () => {
+  const target = seeded[20];
+  await api('PATCH', `/api/v1/liveblogs/${lb.id}/entries/${target.id}`, { headline: 'Edited once', revision: 1 });
+  revisionRequests.length = 0;
+  const page = await open();
+  const upd = page.locator(`#entry-${target.id} a.upd`);
+  await upd.waitFor();
+  await page.waitForTimeout(300);
+  assert.deepEqual(revisionRequests, [], 'no probe of the revisions endpoint on page view');
+  const isRevisions = (u: URL) => u.pathname.endsWith('/revisions');
+  await page.route(isRevisions, (route) => route.fulfill({ status: 503, body: '' }));
+  await upd.click();
+  await page.locator(`#entry-${target.id} .history.is-failed`, { hasText: 'could not be loaded' }).waitFor();
+  assert.ok(await upd.getAttribute('href'), 'the link stays: the next click tries again');
+  await page.unroute(isRevisions);
+  await upd.click();
+  await page.locator(`#entry-${target.id} .history:not(.is-failed)`, { hasText: 'Seeded 20' }).waitFor();
+  assert.equal(await page.locator(`#entry-${target.id} .history`).count(), 1);
   await page.context().close();
 });
 
@@ -146,4 +192,15 @@ test('a dropped stream shows "reconnecting…", comes back by itself and replays
   await page.locator('#conn').waitFor({ state: 'hidden', timeout: 60_000 });
   await page.locator(`#feed > article#entry-${missed.id}`).waitFor();
   await page.context().close();
+});
+
+test('no page breaks its Content-Security-Policy (live page, index, community standards)', { skip }, async () => {
+  for (const path of ['/', '/community-standards']) {
+    const ctx = await browser.newContext();
+    const page = watch(await ctx.newPage());
+    await page.goto(base + path);
+    await page.waitForLoadState('load');
+    await ctx.close();
+  }
+  assert.deepEqual(cspViolations, []);
 });

@@ -17,8 +17,6 @@ export class Feed {
   private more = $<HTMLAnchorElement>('more');
   private pending = new Map<string, EntryLike>();
   private loading: Promise<boolean> | null = null;
-  /** Set when the revisions endpoint is not there: "Updated" stays as plain text. */
-  revisionsMissing = false;
 
   constructor(private readonly liveblogId: string, private next: string | null) {
     this.fresh.addEventListener('click', () => this.flush());
@@ -36,7 +34,6 @@ export class Feed {
 
   private render(e: EntryLike): HTMLElement {
     const el = fromHtml(entryHtml(e, localTime));
-    if (this.revisionsMissing) el.querySelectorAll('a.upd').forEach((a) => a.removeAttribute('href'));
     localizeTimes(el);
     return el;
   }

@@ -27,6 +27,8 @@ function historyHtml(items: Revision[]): string {
   return `<div class="history"><p class="box-title">Earlier versions</p><ol>${earlier.map(li).join('') || '<li>No earlier public version.</li>'}</ol></div>`;
 }
 
+const FAILED = '<div class="history is-failed" role="status"><p class="note">Earlier versions could not be loaded. Try again later.</p></div>';
+
 export function enableHistory(): void {
   document.addEventListener('click', async (ev) => {
     const link = (ev.target as Element).closest?.('a.upd[href]') as HTMLAnchorElement | null;
@@ -34,10 +36,13 @@ export function enableHistory(): void {
     if (!link || !article || ev.metaKey || ev.ctrlKey || ev.shiftKey) return;
     ev.preventDefault();
     const open = article.querySelector('.history');
-    if (open) return void (open.remove(), link.setAttribute('aria-expanded', 'false'));
-    const res = await fetch(link.href, { headers: { accept: 'application/json' } }).catch(() => null);
-    if (!res?.ok) return void link.removeAttribute('href'); // no history to show: plain text, quietly
-    const el = fromHtml(historyHtml(((await res.json()) as { items: Revision[] }).items ?? []));
+    if (open && !open.classList.contains('is-failed')) return void (open.remove(), link.setAttribute('aria-expanded', 'false'));
+    open?.remove();
+    const items = await fetch(link.href, { headers: { accept: 'application/json' } })
+      .then((r) => (r.ok ? (r.json() as Promise<{ items?: Revision[] }>) : null))
+      .catch(() => null);
+    // A failed request says so in place, quietly; the next click tries again.
+    const el = fromHtml(items ? historyHtml(items.items ?? []) : FAILED);
     localizeTimes(el);
     article.append(el);
     link.setAttribute('aria-expanded', 'true');

@@ -4,6 +4,7 @@
  * to entries far down, presence, and the returning reader's "since your last visit".
  */
 import type { ClientState } from '../live-page.ts';
+import { badge, pageTitle, paragraphs } from '../page-text.ts';
 import { $ } from './dom.ts';
 import { Feed } from './feed.ts';
 import { enableHistory } from './history.ts';
@@ -30,6 +31,7 @@ function setText(id: string, text: unknown): void {
 
 // A reader in another tab sees "(3) LIVE: …" in the tab title until they come back.
 let baseTitle = document.title;
+let status = state.status;
 let unseen = 0;
 const showUnseen = () => (document.title = unseen ? `(${unseen}) ${baseTitle}` : baseTitle);
 document.addEventListener('visibilitychange', () => {
@@ -51,21 +53,17 @@ openStream(state.id, state.cursor, {
     setText('lb-title', lb.title);
     setText('lb-lead', lb.lead);
     const desc = $('lb-desc');
-    if (desc && typeof lb.description === 'string') {
-      desc.replaceChildren(
-        ...lb.description
-          .split(/\n\s*\n/)
-          .filter((p) => p.trim())
-          .map((p) => Object.assign(document.createElement('p'), { textContent: p.trim() })),
-      );
-    }
-    const badge = $('badge');
-    if (badge && typeof lb.status === 'string') {
-      badge.className = `badge ${lb.status === 'live' ? 'live' : 'ended'}`;
-      badge.textContent = lb.status === 'live' ? 'Live' : lb.status === 'ended' ? 'Ended' : 'Draft';
+    // paragraphs() escapes every value: this is our own template, as on the server.
+    if (desc && typeof lb.description === 'string') desc.innerHTML = paragraphs(lb.description);
+    if (typeof lb.status === 'string') status = lb.status;
+    const el = $('badge');
+    if (el) {
+      const b = badge(status);
+      el.className = b.cls;
+      el.textContent = b.label;
     }
     if (typeof lb.title === 'string') {
-      baseTitle = `${lb.status === 'live' ? 'LIVE: ' : ''}${lb.title}`;
+      baseTitle = pageTitle(status, lb.title);
       showUnseen();
     }
   },
@@ -90,16 +88,5 @@ revealHash();
 
 trackVisits(state.id, feed.list, !!state.next);
 
-// "Updated HH:MM" links to the revisions endpoint; where it is not there yet, unlink quietly.
+// "Updated HH:MM" opens the entry's earlier versions inline.
 enableHistory();
-const rev = document.querySelector<HTMLAnchorElement>('a.upd[href]');
-if (rev) {
-  fetch(rev.href, { method: 'GET', headers: { accept: 'application/json' } })
-    .then((r) => r.ok)
-    .catch(() => false)
-    .then((ok) => {
-      if (ok) return;
-      feed.revisionsMissing = true;
-      document.querySelectorAll('a.upd').forEach((a) => a.removeAttribute('href'));
-    });
-}
