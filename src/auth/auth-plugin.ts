@@ -48,7 +48,13 @@ export async function registerAuth(app: FastifyInstance, users: UserStore, sessi
   app.decorateRequest('user', null);
   app.decorateRequest('session', null);
   const secure = publicUrl.startsWith('https:');
-  app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
+  // Most requests (readers) carry neither header: they pass without a promise.
+  app.addHook('onRequest', (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
+    if (req.headers.authorization === undefined && req.headers.cookie === undefined) return done();
+    authenticate(req, reply).then(() => done(), done);
+  });
+
+  async function authenticate(req: FastifyRequest, reply: FastifyReply): Promise<void> {
     const header = req.headers.authorization;
     if (header) {
       const m = /^Bearer\s+(\S+)$/i.exec(header);
@@ -82,5 +88,5 @@ export async function registerAuth(app: FastifyInstance, users: UserStore, sessi
       await sessions.extend(session.idHash, now);
       reply.setCookie(SESSION_COOKIE, secret, sessionCookie(secure, SESSION_TTL_MS));
     }
-  });
+  }
 }

@@ -29,10 +29,12 @@ export function registerMetrics(app: FastifyInstance, hub: Hub, bus: Bus): void 
   const changes = new Counter({ name: 'unfold_changes_total', help: 'Changes received from the bus, by event', labelNames: ['event'], registers: [registry] });
   bus.subscribe((c) => changes.inc({ event: c.event }));
 
-  app.addHook('onResponse', async (req, reply) => {
+  // A callback hook (no promise per request), on every response.
+  app.addHook('onResponse', (req, reply, done) => {
     // The route pattern, not the URL: ids in URLs would make one series per entry.
     const route = req.routeOptions.url ?? 'unmatched';
     requests.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    done();
   });
   app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
     reply.type(registry.contentType);
