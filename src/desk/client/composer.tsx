@@ -9,7 +9,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from './api.ts';
 import { enqueue, flush, items, subscribe, type DraftLink } from './outbox.ts';
 import { SAVE_AFTER_MS } from './draft-sync.ts';
-import { EMPTY_TEXT, freshDoc, hasText, inputOf, isSaved, loadDoc, saveDoc, subscribeDrafts, textOf, writeText, type DraftDoc, type DraftText } from './draft-store.ts';
+import { freshDoc, hasText, inputOf, isSaved, loadDoc, saveDoc, subscribeDrafts, textOf, writeText, type DraftDoc, type DraftText } from './draft-store.ts';
 import { DraftStatus } from './draft-status.tsx';
 import { OutboxList } from './outbox-list.tsx';
 import { isEditor, type Me } from './types.ts';
@@ -29,19 +29,6 @@ function usePreview(body: string, online: boolean): string | null {
   return html;
 }
 
-/** Before server drafts the composer kept its text under this key: picked up once, then dropped. */
-function adoptOldLocalCopy(me: Me, liveblogId: string, doc: DraftDoc): DraftDoc {
-  const old = `unfold:compose:${liveblogId}`;
-  try {
-    const text = JSON.parse(localStorage.getItem(old) || 'null') as DraftText | null;
-    localStorage.removeItem(old);
-    if (text && !hasText(doc) && hasText({ ...EMPTY_TEXT, ...text })) return writeText(me.id, liveblogId, textOf({ ...EMPTY_TEXT, ...text }));
-  } catch {
-    // Unreadable leftovers are not worth a broken composer.
-  }
-  return doc;
-}
-
 /** What a queued item needs to publish this draft rather than create another entry. */
 export function linkOf(doc: DraftDoc): DraftLink | undefined {
   if (doc.id) return { key: doc.key, id: doc.id, revision: doc.conflict?.revision ?? doc.revision, attempt: doc.attempt };
@@ -58,7 +45,7 @@ export function sendDoc(me: Me, liveblogId: string, asDraft: boolean): void {
 }
 
 export function Composer({ liveblogId, me, online }: { liveblogId: string; me: Me; online: boolean }) {
-  const [doc, setDoc] = useState<DraftDoc>(() => adoptOldLocalCopy(me, liveblogId, loadDoc(me.id, liveblogId)));
+  const [doc, setDoc] = useState<DraftDoc>(() => loadDoc(me.id, liveblogId));
   const [outbox, setOutbox] = useState(items().filter((i) => i.liveblogId === liveblogId));
   const [error, setError] = useState('');
   const bodyRef = useRef<HTMLTextAreaElement>(null);

@@ -5,9 +5,10 @@
  */
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, NetworkError, lastKnownMe, rememberSession } from './api.ts';
+import { api, ApiError, NetworkError, lastKnownMe, rememberSession, rememberUser } from './api.ts';
 import { setOutboxUser, startOutbox } from './outbox.ts';
 import { SignIn } from './sign-in.tsx';
+import { forgetUserOnDevice, keepUnsavedText } from './sign-out.ts';
 import { LiveblogList } from './liveblog-list.tsx';
 import { LiveblogDesk } from './liveblog-desk.tsx';
 import { People } from './people.tsx';
@@ -43,26 +44,32 @@ function App() {
   const hash = useHash();
   const online = useOnline();
 
-  useEffect(() => {
-    api<{ user: Me; csrfToken: string | null }>('GET', '/api/v1/session')
+  // Who is signed in: on start, and whenever a request found the session gone or someone
+  // else's (signed out elsewhere, or another person signed in in another tab).
+  const whoIsThere = () =>
+    api<{ user: Me | null; csrfToken: string | null }>('GET', '/api/v1/session')
       .then((s) => {
         rememberSession(s.user, s.csrfToken);
         setMe(s.user);
       })
       .catch((e) => {
-        // Offline: keep working as whoever was signed in; the outbox waits for the network.
-        if (e instanceof NetworkError) setMe(lastKnownMe());
-        else if (e instanceof ApiError && e.status === 401) {
+        // Offline: keep working as whoever was signed in; the outbox waits for the network
+        // (api.ts fetches the token before the first unsafe request).
+        if (e instanceof NetworkError) {
+          const last = lastKnownMe();
+          rememberUser(last);
+          setMe(last);
+        } else if (e instanceof ApiError && e.status === 401) {
           rememberSession(null, null);
           setMe(null);
         } else setMe(null);
       });
-  }, []);
+  useEffect(() => void whoIsThere(), []);
 
   // Whatever waited for this user (a reload, a sign-in) goes now, with its original Idempotency-Key.
   useEffect(() => setOutboxUser(me?.id ?? null), [me?.id]);
   useEffect(() => {
-    const out = () => setMe(null);
+    const out = () => void whoIsThere();
     addEventListener('unfold:signed-out', out);
     return () => removeEventListener('unfold:signed-out', out);
   }, []);
@@ -79,9 +86,12 @@ function App() {
   }
 
   const signOut = async () => {
+    keepUnsavedText(me.id);
     await api('DELETE', '/api/v1/session').catch(() => {});
     rememberSession(null, null);
     setMe(null);
+    // After the desk is gone: nothing still on screen writes its cache back.
+    forgetUserOnDevice(me.id);
   };
   const lb = /^#\/lb\/([A-Za-z0-9_-]+)/.exec(hash);
   return (
@@ -99,7 +109,8 @@ function App() {
         <button onClick={signOut}>Sign out</button>
       </header>
       {!online && <div class="banner" role="status">Offline: entries you publish are kept on this device and sent when the connection returns.</div>}
-      <main>
+      {/* Keyed by user: nothing one person had on screen (a composer's text) is carried over to the next. */}
+      <main key={me.id}>
         {lb ? (
           <LiveblogDesk key={lb[1]} id={lb[1]} me={me} online={online} />
         ) : hash.startsWith('#/people') ? (

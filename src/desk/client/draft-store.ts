@@ -4,6 +4,7 @@
  * writes it as it is typed); the rest says what the server holds of it, written by
  * draft-sync.ts. Offline, this copy is the truth; the server's draft catches up later.
  */
+import { removeKeys } from './storage.ts';
 import type { Entry } from './types.ts';
 
 export interface DraftText {
@@ -97,6 +98,12 @@ export function allDocs(userId: string): { liveblogId: string; doc: DraftDoc }[]
     if (k?.startsWith(prefix)) out.push({ liveblogId: k.slice(prefix.length), doc: loadDoc(userId, k.slice(prefix.length)) });
   }
   return out;
+}
+
+/** Drops this user's composer drafts on this device (sign-out.ts first hands unsaved text to the outbox). */
+export function removeDocs(userId: string): void {
+  removeKeys((k) => k.startsWith(`${PREFIX}${userId}:`));
+  listeners.forEach((l) => l());
 }
 
 export function subscribeDrafts(fn: () => void): () => void {

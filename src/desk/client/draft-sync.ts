@@ -6,7 +6,7 @@
  * is thrown for the loop to retry later. A save that meets an edit made elsewhere (409)
  * keeps the local text and shows the server's beside it: nothing typed is lost.
  */
-import { api, ApiError } from './api.ts';
+import { api, ApiError, StaleSession } from './api.ts';
 import { allDocs, freshDoc, hasText, inputOf, isSaved, patchDoc, textKey, textOfEntry, type DraftDoc } from './draft-store.ts';
 import type { Entry } from './types.ts';
 
@@ -45,7 +45,7 @@ export async function saveNextDraft(userId: string, onServerDraft: OnServerDraft
       onServerDraft(doc.key, e.id, e.revision);
     }
   } catch (err) {
-    if (!(err instanceof ApiError) || err.status >= 500 || err.status === 429 || err.status === 401) throw err;
+    if (!(err instanceof ApiError) || err instanceof StaleSession || err.status >= 500 || err.status === 429 || err.status === 401) throw err;
     const current = err.problem.current as Entry | undefined;
     if (err.status === 409 && current?.status === 'draft') {
       // Our own earlier save whose answer was lost looks like this too: same text, nothing to choose.

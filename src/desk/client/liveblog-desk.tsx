@@ -31,7 +31,7 @@ interface Page {
 const PAGE = 100;
 
 function useEntries(id: string, me: Me, onLiveblog: (lb: Liveblog) => void) {
-  const [lists, setLists] = useState<Lists>(cached<Lists>(`entries:${id}`) ?? { published: [], submitted: [], draft: [] });
+  const [lists, setLists] = useState<Lists>(cached<Lists>(me.id, `entries:${id}`) ?? { published: [], submitted: [], draft: [] });
   // Older published entries the editor asked for; kept across refreshes of the first page.
   const [older, setOlder] = useState<Page | null>(null);
   const url = (q: string) => `/api/v1/liveblogs/${id}/entries?limit=${PAGE}&${q}`;
@@ -47,7 +47,7 @@ function useEntries(id: string, me: Me, onLiveblog: (lb: Liveblog) => void) {
       ]);
       const next = { published: published.items, next: published.next, submitted: submitted.items, draft: draft.items };
       setLists(next);
-      keep(`entries:${id}`, next);
+      keep(me.id, `entries:${id}`, next);
     } catch {
       // Offline or momentarily failing: keep showing what we had.
     }
@@ -64,24 +64,44 @@ function useEntries(id: string, me: Me, onLiveblog: (lb: Liveblog) => void) {
   useEffect(() => {
     void load();
     let timer: ReturnType<typeof setTimeout> | null = null;
+    let reopen: ReturnType<typeof setTimeout> | null = null;
+    let lastReset = 0;
     const soon = () => {
       if (timer) clearTimeout(timer);
       timer = setTimeout(load, 150);
     };
-    const es = new EventSource(`/api/v1/liveblogs/${id}/stream`);
-    for (const ev of ['entry.published', 'entry.updated', 'entry.deleted']) es.addEventListener(ev, soon);
-    // An older entry deleted elsewhere leaves the pages loaded on request too.
-    es.addEventListener('entry.deleted', (m) => {
-      const gone = JSON.parse((m as MessageEvent).data).entry?.id;
-      setOlder((cur) => (cur ? { ...cur, items: cur.items.filter((e) => e.id !== gone) } : cur));
-    });
-    // Another desk renamed, started or ended the live blog.
-    es.addEventListener('liveblog.updated', (m) => onLiveblog(JSON.parse((m as MessageEvent).data).liveblog));
+    let es: EventSource;
+    const open = () => {
+      es = new EventSource(`/api/v1/liveblogs/${id}/stream`);
+      for (const ev of ['entry.published', 'entry.updated', 'entry.deleted']) es.addEventListener(ev, soon);
+      // An older entry deleted elsewhere leaves the pages loaded on request too.
+      es.addEventListener('entry.deleted', (m) => {
+        const gone = JSON.parse((m as MessageEvent).data).entry?.id;
+        setOlder((cur) => (cur ? { ...cur, items: cur.items.filter((e) => e.id !== gone) } : cur));
+      });
+      // Another desk renamed, started or ended the live blog.
+      es.addEventListener('liveblog.updated', (m) => onLiveblog(JSON.parse((m as MessageEvent).data).liveblog));
+      // The server cannot replay from our Last-Event-ID (log pruned, database restored): the
+      // browser's own reconnect would resend that id and be reset again, forever. Reload
+      // what is shown instead, and start a new stream (no Last-Event-ID) from now.
+      es.addEventListener('reset', () => {
+        es.close();
+        setOlder(null);
+        void load();
+        api<Liveblog>('GET', `/api/v1/liveblogs/${id}`).then(onLiveblog, () => {});
+        // A fresh stream should never be reset; if it is, do not spin.
+        const wait = Date.now() - lastReset < 10_000 ? 5000 : 0;
+        lastReset = Date.now();
+        reopen = setTimeout(open, wait);
+      });
+    };
+    open();
     const off = subscribe(soon);
     return () => {
       es.close();
       off();
       if (timer) clearTimeout(timer);
+      if (reopen) clearTimeout(reopen);
     };
   }, [id]);
   return { lists, published, more, load, loadMore };
@@ -144,7 +164,7 @@ function Header({ lb, me, onSaved }: { lb: Liveblog; me: Me; onSaved: (lb: Liveb
 }
 
 export function LiveblogDesk({ id, me, online }: { id: string; me: Me; online: boolean }) {
-  const [lb, setLb] = useState<Liveblog | null>(cached<Liveblog>(`lb:${id}`));
+  const [lb, setLb] = useState<Liveblog | null>(cached<Liveblog>(me.id, `lb:${id}`));
   const [error, setError] = useState('');
   const { lists, published, more, load, loadMore } = useEntries(id, me, (x) => saved(x));
   const composing = useComposing(me, id);
@@ -154,7 +174,7 @@ export function LiveblogDesk({ id, me, online }: { id: string; me: Me; online: b
   const editorsOf = (entryId: string) => members.filter((m) => m.editing === entryId && m.user.id !== me.id).map((m) => m.user.name);
   const saved = (x: Liveblog) => {
     setLb(x);
-    keep(`lb:${id}`, x);
+    keep(me.id, `lb:${id}`, x);
   };
   useEffect(() => {
     api<Liveblog>('GET', `/api/v1/liveblogs/${id}`)

@@ -5,7 +5,7 @@ import { cached, keep } from './cache.ts';
 import { isEditor, type Liveblog, type Me } from './types.ts';
 
 export function LiveblogList({ me }: { me: Me }) {
-  const [items, setItems] = useState<Liveblog[]>(cached<Liveblog[]>('liveblogs') ?? []);
+  const [items, setItems] = useState<Liveblog[]>(cached<Liveblog[]>(me.id, 'liveblogs') ?? []);
   const [title, setTitle] = useState('');
   const [lead, setLead] = useState('');
   const [description, setDescription] = useState('');
@@ -15,7 +15,7 @@ export function LiveblogList({ me }: { me: Me }) {
     api<{ items: Liveblog[] }>('GET', '/api/v1/liveblogs?limit=100')
       .then((r) => {
         setItems(r.items);
-        keep('liveblogs', r.items);
+        keep(me.id, 'liveblogs', r.items);
       })
       .catch(() => {});
   useEffect(() => void load(), []);

@@ -7,7 +7,7 @@
  * An item composed from a server draft publishes that draft (one PATCH, same guarantees)
  * instead of creating a second entry. When nothing is queued, the loop saves drafts.
  */
-import { api, ApiError, NetworkError } from './api.ts';
+import { api, ApiError, NetworkError, StaleSession } from './api.ts';
 import { saveNextDraft } from './draft-sync.ts';
 import { textKey, textOfEntry, type DraftInput } from './draft-store.ts';
 import type { Entry } from './types.ts';
@@ -100,6 +100,11 @@ export function discard(key: string): void {
   save(all().filter((i) => i.key !== key));
 }
 
+/** Forgets this user's sent items (their text stays out of the next person's storage); unsent ones stay theirs. */
+export function dropSent(userId: string): void {
+  save(all().filter((i) => !(i.userId === userId && i.state === 'sent')));
+}
+
 export function retry(key: string): void {
   update(key, { state: 'queued', error: undefined });
   void flush();
@@ -178,8 +183,9 @@ export async function flush(): Promise<void> {
           update(next.key, conflict);
           continue;
         }
-        if (err instanceof NetworkError || status >= 500 || status === 429 || status === 408 || status === 401) {
-          // Not refused, just not now (offline, server restarting, signed out): keep it, in place.
+        if (err instanceof NetworkError || err instanceof StaleSession || status >= 500 || status === 429 || status === 408 || status === 401) {
+          // Not refused, just not now (offline, server restarting, signed out, a session renewed
+          // in another tab while we retried — api.ts already refreshed the token once): keep it, in place.
           update(next.key, { state: 'queued', error: status === 401 ? 'Sign in again to send' : undefined });
           // Signed out meanwhile (session expired): the desk asks for a sign-in, then flushes again.
           if (status === 401) dispatchEvent(new Event('unfold:signed-out'));
