@@ -9,6 +9,7 @@ import type { EntryRow } from './entry-view.ts';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
+/** One item of GET …/entries/{id}/revisions: the one declaration; the desk and the reader import it as a type. */
 export interface Revision {
   revision: number;
   headline: string | null;

@@ -6,15 +6,7 @@
 import { escapeHtml } from '../escape-html.ts';
 import { fromHtml } from './dom.ts';
 import { localizeTimes, localTime } from './local-time.ts';
-
-interface Revision {
-  revision: number;
-  headline: string | null;
-  html: string;
-  editedAt: string;
-  editedBy?: { name?: string } | null;
-  correction?: string | null;
-}
+import type { Revision } from '../../entries/entry-revisions.ts';
 
 function historyHtml(items: Revision[]): string {
   const earlier = items.slice(0, -1).reverse(); // the last one is what the page shows
