@@ -14,6 +14,7 @@
  *   --before REV           also run Unfold with src/live/{hub,sse}.ts as at REV (before/after)
  *   --cpu-prof             write a CPU profile of the Unfold server (fan-out) to .tmp/prof/
  *   --seconds 5            per load run in pages/writes                --quiet
+ *   report                 only render BENCHMARKS.md again from results.json
  */
 import { spawnSync, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -61,6 +62,11 @@ const { values: v, positionals } = parseArgs({
 });
 
 const ALL = ['fanout', 'pages', 'writes', 'storm', 'start'];
+// `npm run bench -- report`: only render BENCHMARKS.md again from bench/results.json.
+if (positionals.length === 1 && positionals[0] === 'report') {
+  fs.writeFileSync(v.report!, renderReport(JSON.parse(fs.readFileSync(v.results!, 'utf8'))));
+  process.exit(0);
+}
 const chosen = positionals.length ? positionals : ALL;
 for (const s of chosen) if (!ALL.includes(s)) throw new Error(`unknown scenario "${s}" (one of ${ALL.join(', ')})`);
 const log = (s: string) => process.stderr.write(`${s}\n`);
