@@ -39,10 +39,10 @@ function fromFastify(err: FastifyError): AppError | null {
 
 export function registerErrorHandler(app: FastifyInstance): void {
   // The same text must be storable on SQLite and PostgreSQL; PostgreSQL refuses NUL.
-  app.addHook('preValidation', async (req) => {
-    if (req.body !== undefined && containsNul(req.body)) {
-      throw invalid('Text must not contain the NUL character (\\u0000).', [{ path: '/', message: 'contains NUL' }]);
-    }
+  // A callback hook: it runs on every request, and most (GETs) have no body to look at.
+  app.addHook('preValidation', (req, _reply, done) => {
+    if (req.body === undefined || !containsNul(req.body)) return done();
+    done(invalid('Text must not contain the NUL character (\\u0000).', [{ path: '/', message: 'contains NUL' }]));
   });
   app.setErrorHandler((error: FastifyError, req, reply) => {
     const known =

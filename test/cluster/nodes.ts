@@ -58,7 +58,8 @@ export async function startNode(name: string, env: Record<string, string>): Prom
       clearTimeout(t);
     },
   };
-  const deadline = Date.now() + 30_000;
+  // Generous: three cold tsx processes on a busy 2-core machine can take a while to listen.
+  const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`node ${name} exited with ${child.exitCode}: ${out}`);
     try {
@@ -69,7 +70,7 @@ export async function startNode(name: string, env: Record<string, string>): Prom
     await new Promise((r) => setTimeout(r, 100));
   }
   await node.stop();
-  throw new Error(`node ${name} did not start within 30 s: ${out}`);
+  throw new Error(`node ${name} did not start within 90 s: ${out}`);
 }
 
 /** Migrates the schema once (nodes then find it ready) and returns an editor's bearer token. */
