@@ -5,12 +5,13 @@
  * dropped, never awaited: it reconnects and replays what it missed.
  */
 import type { ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { Bus } from './bus.ts';
 import { changesAfter, cursorBounds, type Change } from './change-log.ts';
+import { REPLAY_PAGE, replayFromLog } from './hub-replay.ts';
 import { HEARTBEAT, chunked, retryFrame, sseFrame } from './sse.ts';
+import { HEARTBEAT_CHUNK, RESET, entryIdOf, send, type Reader } from './hub-wire.ts';
 import type { Presence } from './presence.ts';
 
 export interface HubOptions {
@@ -24,25 +25,6 @@ export interface HubOptions {
   presenceMs?: number;
   ringSize?: number;
   log?: { warn(obj: unknown, msg?: string): void };
-}
-
-interface Reader {
-  res: ServerResponse;
-  /**
-   * The fan-out writes the prebuilt wire bytes straight to this socket: ServerResponse.write
-   * would frame the chunk again for each reader (hex length, CRLFs, cork + nextTick). Null
-   * when `res` must do the writing: a HEAD request (no body), or a response queued behind
-   * an earlier one on the same connection (pipelining), whose bytes `res` still holds back.
-   */
-  sock: Socket | null;
-  /** Whether this response uses chunked transfer coding (HTTP/1.1) or a bare body (HTTP/1.0). */
-  chunked: boolean;
-  /** Highest cursor this reader has been sent; frames at or below it are skipped. */
-  pos: number;
-  /** While the reader replays from the change log, live frames wait here. */
-  pending: { cursor: number; frame: Buffer }[] | null;
-  /** Bytes held in `pending`: bounded by maxBuffer like a live reader's socket queue. */
-  pendingBytes: number;
 }
 
 interface Channel {
@@ -61,37 +43,6 @@ interface Channel {
   idleSince: number;
 }
 
-/** Resolves true when `res` can take more, false when it closed first (never hangs on a dead socket). */
-function drained(res: ServerResponse): Promise<boolean> {
-  if (res.destroyed) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const done = (ok: boolean) => {
-      res.off('drain', onDrain);
-      res.off('close', onClose);
-      resolve(ok);
-    };
-    const onDrain = () => done(true);
-    const onClose = () => done(false);
-    res.on('drain', onDrain);
-    res.on('close', onClose);
-  });
-}
-
-/** The entry id at the head of an entry payload (`{"entry":{"id":"…"`), without parsing it all. */
-const ENTRY_ID = /^\{"entry":\{"id":"([^"]+)"/;
-function entryIdOf(payload: string): string | null {
-  return ENTRY_ID.exec(payload)?.[1] ?? null;
-}
-
-const RESET = sseFrame({ event: 'reset', data: '{}' });
-const HEARTBEAT_CHUNK = chunked(HEARTBEAT);
-
-/** Writes one prebuilt frame to a reader: straight to its socket when it has one (see Reader.sock). */
-function send(r: Reader, frame: Buffer, chunk: Buffer): void {
-  if (r.sock === null) r.res.write(frame);
-  else if (!r.sock.destroyed) r.sock.write(r.chunked ? chunk : frame);
-}
-const REPLAY_PAGE = 500;
 const IDLE_CHANNEL_MS = 60_000;
 
 export class Hub {
@@ -171,33 +122,11 @@ export class Hub {
   }
 
   private async replayFromLog(ch: Channel, reader: Reader): Promise<void> {
-    const { res } = reader;
     try {
-      const bounds = await cursorBounds(this.o.db, ch.id);
-      // Too old to replay (pruned) or never given out: the client reloads instead.
-      if (!bounds || reader.pos > bounds.current || reader.pos < bounds.oldest - 1) {
-        return this.reset(ch, reader);
-      }
-      for (;;) {
-        const page = await changesAfter(this.o.db, ch.id, reader.pos, REPLAY_PAGE);
-        for (const c of page) {
-          if (res.destroyed) return;
-          const ok = res.write(sseFrame({ id: c.cursor, event: c.event, data: c.payload }));
-          reader.pos = c.cursor;
-          if (!ok && !(await drained(res))) return;
-        }
-        if (page.length < REPLAY_PAGE) break;
-      }
-      for (const p of reader.pending ?? []) {
-        if (p.cursor > reader.pos) {
-          res.write(p.frame);
-          reader.pos = p.cursor;
-        }
-      }
-      reader.pending = null;
+      if ((await replayFromLog(this.o.db, ch.id, reader)) === 'reset') this.reset(ch, reader);
     } catch (err) {
       this.o.log?.warn({ err, liveblogId: ch.id }, 'replay failed; dropping reader so it retries');
-      res.destroy();
+      reader.res.destroy();
     }
   }
 
