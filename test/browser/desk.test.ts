@@ -118,7 +118,11 @@ test('offline: two entries are queued, survive a reload, and appear once each, i
 
   await desk.reload();
   await desk.locator('#c-body').waitFor();
-  assert.equal(await desk.locator('.outbox-item[data-state=queued]').count(), 2, 'the queue survived the reload');
+  // Waiting, not sent: on a loaded machine the offline switch can land after a send began,
+  // so an item may still read "sending…" (it is resent with its key once back online).
+  const waiting = '.outbox-item:is([data-state=queued], [data-state=sending])';
+  await desk.waitForFunction((sel) => document.querySelectorAll(sel).length === 2, waiting, { timeout: 10_000 }).catch(() => {});
+  assert.equal(await desk.locator(waiting).count(), 2, 'the queue survived the reload');
   assert.equal((await published()).length, before, 'nothing reached the server while offline');
 
   await ctx.setOffline(false);
