@@ -50,9 +50,12 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
     logger: opts.logger ?? false,
     bodyLimit: 256 * 1024,
     trustProxy: typeof deps.config.trustProxy === 'number' ? hops(deps.config.trustProxy) : deps.config.trustProxy,
-    genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].length <= 64
-      ? req.headers['x-request-id']
-      : crypto.randomUUID()),
+    // A balancer's request id is kept so one request can be followed across logs, but only
+    // if it looks like an id: it is echoed in a header and written to every log line.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.:-]{1,64}$/.test(given) ? given : crypto.randomUUID();
+    },
     schemaController: { compilersFactory: { buildValidator } },
   });
   const state = { shuttingDown: false };

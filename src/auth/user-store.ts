@@ -17,11 +17,6 @@ const toUser = (r: Pick<UserTable, 'id' | 'email' | 'name' | 'role'>): User => (
 export class UserStore {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async count(): Promise<number> {
-    const r = await this.db.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
-    return Number(r.n);
-  }
-
   async create(u: { email: string; name: string; role: Role; passwordHash: string | null }, now: string): Promise<User> {
     const row = { id: newId(), email: u.email.toLowerCase(), name: u.name, role: u.role, password_hash: u.passwordHash, disabled: 0, created_at: now };
     await this.db.insertInto('users').values(row).execute();

@@ -113,3 +113,9 @@ test('/api/openapi.json describes the routes; /metrics speaks Prometheus', async
   assert.match(m.body, /unfold_stream_readers \d+/);
   assert.match(m.body, /unfold_http_request_duration_seconds_count\{method="GET",route="\/api\/openapi.json",status="200"\} 1/);
 });
+
+test('a request id from the balancer is echoed only when it looks like an id', async () => {
+  assert.equal((await t.app.inject({ url: '/healthz', headers: { 'x-request-id': 'lb-42.a:b' } })).headers['x-request-id'], 'lb-42.a:b');
+  const odd = await t.app.inject({ url: '/healthz', headers: { 'x-request-id': 'a b<script>' } });
+  assert.match(String(odd.headers['x-request-id']), /^[0-9a-f-]{36}$/);
+});
