@@ -26,8 +26,15 @@ export function registerMetrics(app: FastifyInstance, hub: Hub, bus: Bus): void 
       this.set(hub.readerCount);
     },
   });
-  const changes = new Counter({ name: 'unfold_changes_total', help: 'Changes received from the bus, by event', labelNames: ['event'], registers: [registry] });
-  bus.subscribe((c) => changes.inc({ event: c.event }));
+  const changes = new Counter({ name: 'unfold_changes_total', help: 'Changes that reached this node, by event', labelNames: ['event'], registers: [registry] });
+  // The bus may hand a change over twice (the Redis bus delivers locally, then Redis echoes
+  // it); like the hubs, count each live blog's cursor once.
+  const lastCursor = new Map<string, number>();
+  bus.subscribe((c) => {
+    if (c.cursor <= (lastCursor.get(c.liveblogId) ?? 0)) return;
+    lastCursor.set(c.liveblogId, c.cursor);
+    changes.inc({ event: c.event });
+  });
 
   // A callback hook (no promise per request), on every response.
   app.addHook('onResponse', (req, reply, done) => {

@@ -119,3 +119,15 @@ test('a request id from the balancer is echoed only when it looks like an id', a
   const odd = await t.app.inject({ url: '/healthz', headers: { 'x-request-id': 'a b<script>' } });
   assert.match(String(odd.headers['x-request-id']), /^[0-9a-f-]{36}$/);
 });
+
+test('/metrics counts a change once even when the bus delivers it twice', async () => {
+  const editor2 = await t.tokenFor('editor');
+  const lb = (await post(editor2, { title: 'Counted', status: 'live' })).json();
+  const count = async () => Number(/unfold_changes_total\{event="entry.published"\} (\d+)/.exec((await t.app.inject('/metrics')).body)?.[1] ?? 0);
+  const before = await count();
+  await t.app.inject({ method: 'POST', url: `/api/v1/liveblogs/${lb.id}/entries`, headers: auth(editor2), payload: { body: 'once' } });
+  const [change] = await t.deps.db.kysely.selectFrom('changes').selectAll().where('liveblog_id', '=', lb.id).execute();
+  // What the Redis bus does: the same change again, as Redis echoes it back.
+  await t.deps.bus.publish({ liveblogId: lb.id, cursor: Number(change.cursor), event: 'entry.published', payload: change.payload });
+  assert.equal(await count(), before + 1);
+});
