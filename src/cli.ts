@@ -10,6 +10,7 @@ import { buildApp } from './app.ts';
 import { serve } from './server.ts';
 import { hashPassword } from './auth/password.ts';
 import { ALL_ROLES, type Role } from './auth/roles.ts';
+import { isEmail } from './auth/email.ts';
 import { importLivePage } from './importer/import-live-page.ts';
 import { exportLiveblog } from './importer/export-liveblog.ts';
 import { iso } from './time.ts';
@@ -63,7 +64,7 @@ export async function main(argv: string[]): Promise<void> {
     case 'user': {
       if (sub !== 'add') throw new UsageError('unknown user command: use "user add"');
       const { values } = parseArgs({ args: rest, options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, password: { type: 'string' } } });
-      if (!values.email || !/^[^@\s]+@[^@\s]+$/.test(values.email)) throw new UsageError('--email must be an email address');
+      if (!values.email || !isEmail(values.email)) throw new UsageError('--email must be an email address');
       if (!values.name) throw new UsageError('--name is required');
       if (!values.role || !ALL_ROLES.includes(values.role as Role)) throw new UsageError(`--role must be one of ${ALL_ROLES.join(', ')}`);
       const password = values.password ?? (await readStdin());

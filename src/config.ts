@@ -4,6 +4,7 @@
  * else in the code reads process.env.
  */
 import path from 'node:path';
+import { isEmail } from './auth/email.ts';
 
 export interface Config {
   /** TCP port to listen on (PORT). */
@@ -115,7 +116,7 @@ export function loadConfig(env: Env = process.env): Config {
   if ((adminEmail === null) !== (adminPassword === null)) {
     throw new ConfigError('UNFOLD_ADMIN_EMAIL and UNFOLD_ADMIN_PASSWORD must be set together');
   }
-  if (adminEmail !== null && !/^[^@\s]+@[^@\s]+$/.test(adminEmail)) {
+  if (adminEmail !== null && !isEmail(adminEmail)) {
     throw new ConfigError(`UNFOLD_ADMIN_EMAIL is not an email address: "${adminEmail}"`);
   }
   if (adminPassword !== null && adminPassword.length < 8) {

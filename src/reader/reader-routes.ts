@@ -10,6 +10,7 @@ import type { LiveblogService } from '../liveblogs/liveblog-service.ts';
 import type { EntryService } from '../entries/entry-service.ts';
 import { AppError } from '../errors.ts';
 import { liveblogStore } from '../liveblogs/liveblog-store.ts';
+import { SLUG_PATTERN } from '../liveblogs/slug.ts';
 import { renderCommunityPage } from './community-page.ts';
 import { encodeBody, sendEncoded, type EncodedBody } from './encoded-body.ts';
 import { renderIndexPage } from './index-page.ts';
@@ -37,7 +38,7 @@ const PRIVATE = htmlHeaders('private, no-store', "'self'");
 // The standards change with a deploy, not with the news: a day at the CDN (purge on deploy).
 const STANDARDS = htmlHeaders('public, max-age=3600, s-maxage=86400', "'none'");
 const ASSETS = Object.freeze({ 'cache-control': 'public, max-age=31536000, immutable', 'x-content-type-options': 'nosniff' });
-const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const SLUG = new RegExp(SLUG_PATTERN);
 /** Older pages kept, by (slug, before, cursor): bounded, as anyone can ask for any cursor. */
 const OLDER_PAGES = 200;
 

@@ -5,11 +5,12 @@ import { idParam } from '../http/schemas.ts';
 import { iso, type Clock } from '../time.ts';
 import { ALL_ROLES, requireCapability, type Role } from '../auth/roles.ts';
 import { hashPassword } from '../auth/password.ts';
+import { EMAIL_PATTERN } from '../auth/email.ts';
 import type { UserStore } from '../auth/user-store.ts';
 import type { SessionStore } from '../auth/session-store.ts';
 
 const fields = {
-  email: { type: 'string', pattern: '^[^@\\s]+@[^@\\s]+$', maxLength: 320 },
+  email: { type: 'string', pattern: EMAIL_PATTERN, maxLength: 320 },
   name: { type: 'string', minLength: 1, maxLength: 200 },
   role: { enum: [...ALL_ROLES] },
   password: { type: 'string', minLength: 8, maxLength: 1000 },
