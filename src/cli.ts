@@ -4,10 +4,11 @@
  */
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { loadConfig, ConfigError, type Config } from './config.ts';
+import { loadConfig, parseWorkers, ConfigError, type Config } from './config.ts';
 import { openDeps } from './runtime.ts';
 import { buildApp } from './app.ts';
 import { serve } from './server.ts';
+import { isOurWorker, runPrimary, serveWorker } from './cluster/workers.ts';
 import { hashPassword } from './auth/password.ts';
 import { ALL_ROLES, type Role } from './auth/roles.ts';
 import { isEmail } from './auth/email.ts';
@@ -18,7 +19,7 @@ import { iso } from './time.ts';
 class UsageError extends Error {}
 
 const USAGE = `usage: unfold <command>
-  serve                                   run the server
+  serve [--workers N]                     run the server (N processes on one port: needs REDIS_URL)
   migrate                                 bring the database schema up to date
   user add --email E --name N --role R [--password P]   (no --password: read from stdin)
   token create --email E [--label L]      print a new bearer token
@@ -53,8 +54,13 @@ export async function main(argv: string[]): Promise<void> {
   const config = loadConfig();
   switch (cmd) {
     case 'serve':
-    case undefined:
+    case undefined: {
+      if (isOurWorker(config)) return serveWorker(config);
+      const { values } = parseArgs({ args: argv.slice(1), options: { workers: { type: 'string' } } });
+      const workers = values.workers === undefined ? config.workers : parseWorkers(values.workers, '--workers');
+      if (workers > 1) return runPrimary(config, workers, values.workers === undefined ? `UNFOLD_WORKERS=${workers}` : `--workers ${workers}`);
       return serve(config);
+    }
     case 'migrate': {
       const deps = await openDeps(config); // opening migrates
       await deps.close();

@@ -50,6 +50,13 @@ export interface Config {
   readonly trustProxy: boolean | number | string;
   /** Days the change log keeps changes for replay (UNFOLD_CHANGE_RETENTION_DAYS). */
   readonly changeRetentionDays: number;
+  /**
+   * Server processes on this box (UNFOLD_WORKERS, or `serve --workers N`; default 1). More
+   * than one shares the port through node:cluster and needs REDIS_URL (src/cluster/).
+   */
+  readonly workers: number;
+  /** Set by the primary for each worker it forks (UNFOLD_WORKER_INDEX, 1…N); 0 otherwise. Not for operators. */
+  readonly workerIndex: number;
 }
 
 export class ConfigError extends Error {}
@@ -63,6 +70,13 @@ function int(env: Env, name: string, dflt: number, min: number, max: number): nu
   const n = Number(raw);
   if (n < min || n > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${n}`);
   return n;
+}
+
+export const MAX_WORKERS = 256;
+
+/** A worker count from UNFOLD_WORKERS or `--workers` (`name` says which, for the message). */
+export function parseWorkers(raw: string | undefined, name: string): number {
+  return int({ [name]: raw }, name, 1, 1, MAX_WORKERS);
 }
 
 function url(env: Env, name: string, protocols: string[]): string | null {
@@ -143,5 +157,7 @@ export function loadConfig(env: Env = process.env): Config {
     nodeId: env.UNFOLD_NODE_ID || `${host}:${port}`,
     trustProxy: trustProxy(env),
     changeRetentionDays: int(env, 'UNFOLD_CHANGE_RETENTION_DAYS', 30, 1, 3650),
+    workers: parseWorkers(env.UNFOLD_WORKERS, 'UNFOLD_WORKERS'),
+    workerIndex: int(env, 'UNFOLD_WORKER_INDEX', 0, 0, MAX_WORKERS),
   });
 }

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kysely, SqliteDialect, PostgresDialect, sql, type DatabaseIntrospector } from 'kysely';
+import { Kysely, SqliteDialect, SqliteDriver, PostgresDialect, CompiledQuery, sql, type DatabaseConnection, type DatabaseIntrospector, type Driver, type SqliteDialectConfig } from 'kysely';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import type { Database } from './schema.ts';
@@ -50,9 +50,11 @@ function connectSqlite(opts: ConnectOptions): Db {
   database.pragma('journal_mode = WAL');
   // FULL: an acknowledged write survives a power cut too, not only a process crash.
   database.pragma('synchronous = FULL');
+  // Several processes may write one file (`serve --workers N`): a writer waits up to 5 s
+  // for another's lock instead of failing with SQLITE_BUSY.
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const kysely = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database }) });
   return {
     kysely,
     dialect: 'sqlite',
@@ -61,6 +63,30 @@ function connectSqlite(opts: ConnectOptions): Db {
     },
     close: () => kysely.destroy(),
   };
+}
+
+/**
+ * Transactions start with BEGIN IMMEDIATE, taking the write lock up front. Kysely's plain
+ * BEGIN defers it to the first write; a transaction that reads first (the live blog, an
+ * idempotency key) and then writes, while another process holds or has just released the
+ * lock, gets SQLITE_BUSY at once: SQLite calls no busy handler for a read that upgrades,
+ * since waiting could deadlock or leave it writing over a stale snapshot. Within one
+ * process Kysely already serializes everything on its single connection, so this costs
+ * nothing there.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly cfg: SqliteDialectConfig) {
+    super(cfg);
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.cfg);
+  }
+}
+
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
 }
 
 /**

@@ -9,6 +9,7 @@ test('defaults', () => {
   assert.equal(c.publicUrl, 'http://127.0.0.1:8080');
   assert.equal(c.databaseUrl, null);
   assert.equal(c.demo, true);
+  assert.equal(c.workers, 1);
   assert.ok(Object.isFrozen(c));
 });
 
@@ -22,6 +23,8 @@ test('a bad value names its variable', () => {
     [{ UNFOLD_DEMO: 'maybe' }, /^UNFOLD_DEMO /],
     [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL /],
     [{ UNFOLD_ADMIN_EMAIL: 'a@b.c' }, /UNFOLD_ADMIN_PASSWORD/],
+    [{ UNFOLD_WORKERS: '0' }, /^UNFOLD_WORKERS /],
+    [{ UNFOLD_WORKERS: 'two' }, /^UNFOLD_WORKERS /],
   ];
   for (const [env, re] of bad) {
     assert.throws(() => loadConfig(env), (e: unknown) => e instanceof ConfigError && re.test((e as Error).message), JSON.stringify(env));
