@@ -2,6 +2,7 @@
  * buildApp(deps): the whole HTTP application, without listening. Tests call it and use
  * app.inject(); server.ts adds the socket, signals and start-up work.
  */
+import http from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Deps } from './deps.ts';
 import { registerErrorHandler } from './http/error-handler.ts';
@@ -26,6 +27,8 @@ import { registerMetrics } from './ops/metrics.ts';
 import { registerOpenApi } from './ops/openapi.ts';
 import { linkRoutes } from './links/link-routes.ts';
 import { readerRoutes } from './reader/reader-routes.ts';
+import type { FrontDoor } from './reader/page-front-door.ts';
+import { requestId } from './http/request-id.ts';
 
 export interface Services {
   users: UserStore;
@@ -46,17 +49,27 @@ export interface App {
 const hops = (n: number) => (_address: string, hop: number) => hop < n;
 
 export async function buildApp(deps: Deps, opts: { logger?: boolean | object } = {}): Promise<App> {
+  // Set once the reader routes exist; cleared when the app starts closing (Fastify answers then).
+  let frontDoor: FrontDoor | null = null;
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: 256 * 1024,
     trustProxy: typeof deps.config.trustProxy === 'number' ? hops(deps.config.trustProxy) : deps.config.trustProxy,
-    // A balancer's request id is kept so one request can be followed across logs, but only
-    // if it looks like an id: it is echoed in a header and written to every log line.
-    genReqId: (req) => {
-      const given = req.headers['x-request-id'];
-      return typeof given === 'string' && /^[\w.:-]{1,64}$/.test(given) ? given : crypto.randomUUID();
-    },
+    genReqId: requestId,
     schemaController: { compilersFactory: { buildValidator } },
+    // Fastify's own HTTP server, plus the page front door (reader/page-front-door.ts) in its
+    // request listener: a fresh cached live page is answered there, the rest goes to Fastify.
+    serverFactory: (handler, opts) => {
+      const o = opts as { keepAliveTimeout: number; requestTimeout: number; connectionTimeout: number };
+      const server = http.createServer((req, res) => {
+        if (frontDoor === null || !frontDoor(req, res)) handler(req, res);
+      });
+      // The timeouts Fastify would set on a server it made itself.
+      server.keepAliveTimeout = o.keepAliveTimeout;
+      server.requestTimeout = o.requestTimeout;
+      server.setTimeout(o.connectionTimeout);
+      return server;
+    },
   });
   const state = { shuttingDown: false };
   const users = new UserStore(deps.db.kysely);
@@ -85,10 +98,13 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
     done(null, payload);
   });
   // Streams never end on their own: close them first so clients reconnect to another node.
-  app.addHook('preClose', async () => hub.close());
+  app.addHook('preClose', async () => {
+    frontDoor = null;
+    hub.close();
+  });
 
   await registerOpenApi(app, deps.config.publicUrl);
-  registerMetrics(app, hub, deps.bus);
+  const record = registerMetrics(app, hub, deps.bus);
   if (!deps.rateLimiter) app.addHook('onClose', () => limiter.close());
   sessionRoutes(app, { users, sessions, limiter, clock: deps.clock, publicUrl: deps.config.publicUrl });
   tokenRoutes(app, users, deps.clock);
@@ -98,7 +114,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
   streamRoutes(app, liveblogs, hub);
   linkRoutes(app, deps);
   opsRoutes(app, deps.db, state);
-  await readerRoutes(app, { deps, liveblogs, entries });
+  frontDoor = await readerRoutes(app, { deps, liveblogs, entries, record });
   deskRoutes(app, { liveblogs, presence: deps.deskPresence ?? new MemoryDeskPresence(() => deps.clock().getTime()) });
 
   const services: Services = { users, sessions, liveblogs, entries, hub };

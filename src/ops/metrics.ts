@@ -8,7 +8,10 @@ import { Registry, Counter, Gauge, Histogram, collectDefaultMetrics } from 'prom
 import type { Hub } from '../live/hub.ts';
 import type { Bus } from '../live/bus.ts';
 
-export function registerMetrics(app: FastifyInstance, hub: Hub, bus: Bus): void {
+/** Records one answered request; the page front door calls it for the requests Fastify never sees. */
+export type RecordRequest = (method: string, route: string, status: number, seconds: number) => void;
+
+export function registerMetrics(app: FastifyInstance, hub: Hub, bus: Bus): RecordRequest {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const requests = new Histogram({
@@ -36,15 +39,25 @@ export function registerMetrics(app: FastifyInstance, hub: Hub, bus: Bus): void 
     changes.inc({ event: c.event });
   });
 
+  // One labelled child per (method, route, status), found by one string key: observing
+  // through a label object would hash it on every request.
+  const series = new Map<string, { observe(v: number): void }>();
+  const record: RecordRequest = (method, route, status, seconds) => {
+    const key = `${method} ${status} ${route}`;
+    let child = series.get(key);
+    if (!child) series.set(key, (child = requests.labels(method, route, String(status))));
+    child.observe(seconds);
+  };
+
   // A callback hook (no promise per request), on every response.
   app.addHook('onResponse', (req, reply, done) => {
     // The route pattern, not the URL: ids in URLs would make one series per entry.
-    const route = req.routeOptions.url ?? 'unmatched';
-    requests.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    record(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
     done();
   });
   app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
     reply.type(registry.contentType);
     return registry.metrics();
   });
+  return record;
 }

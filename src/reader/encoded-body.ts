@@ -83,14 +83,34 @@ function etagMatches(header: string | undefined, hash: string): boolean {
  */
 export type FixedHeaders = Readonly<Record<string, string>>;
 
+/** What to answer for one request: status, the per-request headers, and the bytes (null for 304). */
+export interface EncodedChoice {
+  status: number;
+  coding: Coding;
+  etag: string;
+  payload: Buffer | null;
+}
+
+/**
+ * The one rule for answering with an EncodedBody — the best coding the client accepts,
+ * its ETag, and 304 when the client already holds the bytes — shared by the Fastify
+ * route (sendEncoded) and the page front door (page-front-door.ts).
+ */
+export function chooseEncoded(acceptEncoding: string | undefined, ifNoneMatch: string | undefined, body: EncodedBody, status = 200): EncodedChoice {
+  let coding = pickCoding(acceptEncoding);
+  if (coding === 'br' && !body.br) coding = 'gzip';
+  const etag = body.etags[coding];
+  if (status === 200 && etagMatches(ifNoneMatch, body.hash)) return { status: 304, coding, etag, payload: null };
+  return { status, coding, etag, payload: coding === 'br' ? body.br : coding === 'gzip' ? body.gzip : body.identity };
+}
+
 /** `headers`: the fixed headers, or just a Cache-Control value (the desk's script). */
 export function sendEncoded(req: FastifyRequest, reply: FastifyReply, body: EncodedBody, headers: FixedHeaders | string, status = 200): FastifyReply {
-  let coding = pickCoding(req.headers['accept-encoding'] as string | undefined);
-  if (coding === 'br' && !body.br) coding = 'gzip';
+  const c = chooseEncoded(req.headers['accept-encoding'] as string | undefined, req.headers['if-none-match'], body, status);
   if (typeof headers === 'string') reply.header('cache-control', headers);
   else reply.headers(headers);
-  reply.header('content-type', body.type).header('vary', 'Accept-Encoding').header('etag', body.etags[coding]);
-  if (status === 200 && etagMatches(req.headers['if-none-match'], body.hash)) return reply.code(304).send();
-  if (coding !== 'identity') reply.header('content-encoding', coding);
-  return reply.code(status).send(coding === 'br' ? body.br : coding === 'gzip' ? body.gzip : body.identity);
+  reply.header('content-type', body.type).header('vary', 'Accept-Encoding').header('etag', c.etag);
+  if (c.payload === null) return reply.code(304).send();
+  if (c.coding !== 'identity') reply.header('content-encoding', c.coding);
+  return reply.code(c.status).send(c.payload);
 }

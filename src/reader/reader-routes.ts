@@ -18,6 +18,8 @@ import { renderLivePage } from './live-page.ts';
 import { Lru } from './lru.ts';
 import { loadLivePage } from './page-data.ts';
 import { PageCache } from './page-cache.ts';
+import { LIVE_ROUTE, pageFrontDoor, type FrontDoor } from './page-front-door.ts';
+import type { RecordRequest } from '../ops/metrics.ts';
 import { htmlHeaders } from './page-headers.ts';
 import { notFoundPage } from './page-shell.ts';
 import { loadReaderAssets } from './reader-assets.ts';
@@ -26,6 +28,8 @@ export interface ReaderDeps {
   deps: Deps;
   liveblogs: LiveblogService;
   entries: EntryService;
+  /** Counts the requests the front door answers, in the same series as the route's. */
+  record: RecordRequest;
 }
 
 const HTML = 'text/html; charset=utf-8';
@@ -45,7 +49,8 @@ const OLDER_PAGES = 200;
 const isNotFound = (err: unknown) => err instanceof AppError && err.status === 404;
 const hasCredentials = (req: FastifyRequest) => req.user !== null || req.headers.authorization !== undefined;
 
-export async function readerRoutes(app: FastifyInstance, d: ReaderDeps): Promise<void> {
+/** Registers the routes; returns the front door that answers fresh cached live pages before Fastify. */
+export async function readerRoutes(app: FastifyInstance, d: ReaderDeps): Promise<FrontDoor> {
   const assets = await loadReaderAssets();
   const [missing, standards] = await Promise.all([
     encodeBody(notFoundPage(assets.names), HTML, 'asset'),
@@ -122,8 +127,9 @@ export async function readerRoutes(app: FastifyInstance, d: ReaderDeps): Promise
   }
 
   // Not async: the common request (a fresh cached page, no credentials) is answered
-  // without a promise; everything else goes through livePage().
-  app.get<{ Params: { slug: string }; Querystring: { before?: string } }>('/live/:slug', (req, reply) => {
+  // without a promise; everything else goes through livePage(). With a real socket, most of
+  // those common requests never get here: the front door below answers them first.
+  app.get<{ Params: { slug: string }; Querystring: { before?: string } }>(LIVE_ROUTE, (req, reply) => {
     const { slug } = req.params;
     if (!SLUG.test(slug) || slug.length > 100) return void notFound(req, reply);
     const q = req.query.before;
@@ -132,4 +138,5 @@ export async function readerRoutes(app: FastifyInstance, d: ReaderDeps): Promise
     if (page) return void sendEncoded(req, reply, page.body, LIVE);
     return livePage(req, reply, slug, before);
   });
+  return pageFrontDoor({ pages, headers: LIVE, slug: SLUG, record: d.record });
 }
