@@ -1,22 +1,24 @@
 /**
  * How the hub writes to one reader: the Reader record, the shared frames, and the few
  * helpers the fan-out loop calls per socket. Kept apart so the loop stays readable.
+ *
+ * Two ways to the wire. Almost every reader is **direct**: the hub writes the response
+ * head and every chunk straight to its socket, from Buffers shared by all readers — the
+ * same single write per socket as a raw `net` server. ServerResponse would frame each
+ * chunk again per reader (hex length, CRLFs, cork + nextTick) and keep its own copy of the
+ * head as a tree of ~40 concatenated strings for the life of the stream (about 1.2 KB a
+ * reader). The rest go through `res`, which must do the writing: a response queued behind
+ * an earlier one on a pipelined connection (`res` still holds its bytes back) and HTTP/1.0
+ * clients (no chunked coding).
  */
 import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { HEARTBEAT, chunked, sseFrame } from './sse.ts';
+import { HEARTBEAT, chunked, retryFrame, sseFrame } from './sse.ts';
 
 export interface Reader {
   res: ServerResponse;
-  /**
-   * The fan-out writes the prebuilt wire bytes straight to this socket: ServerResponse.write
-   * would frame the chunk again for each reader (hex length, CRLFs, cork + nextTick). Null
-   * when `res` must do the writing: a HEAD request (no body), or a response queued behind
-   * an earlier one on the same connection (pipelining), whose bytes `res` still holds back.
-   */
+  /** Set for a direct reader (see above); null when `res` does the writing. */
   sock: Socket | null;
-  /** Whether this response uses chunked transfer coding (HTTP/1.1) or a bare body (HTTP/1.0). */
-  chunked: boolean;
   /** Highest cursor this reader has been sent; frames at or below it are skipped. */
   pos: number;
   /** While the reader replays from the change log, live frames wait here. */
@@ -25,18 +27,79 @@ export interface Reader {
   pendingBytes: number;
 }
 
-/** Resolves true when `res` can take more, false when it closed first (never hangs on a dead socket). */
-export function drained(res: ServerResponse): Promise<boolean> {
-  if (res.destroyed) return Promise.resolve(false);
+const HEAD_FIELDS = [
+  'HTTP/1.1 200 OK',
+  'content-type: text/event-stream; charset=utf-8',
+  'cache-control: no-store',
+  'connection: keep-alive',
+  'x-accel-buffering: no',
+  'transfer-encoding: chunked',
+].join('\r\n');
+const RETRY = retryFrame(2000);
+const LAST_CHUNK = Buffer.from('0\r\n\r\n', 'latin1');
+
+/** The direct response head with the `retry:` chunk: one Buffer per second (its Date), shared. */
+let head = { second: -1, bytes: Buffer.alloc(0) };
+function directHead(): Buffer {
+  const now = Date.now();
+  const second = Math.floor(now / 1000);
+  if (second !== head.second) {
+    const bytes = Buffer.concat([Buffer.from(`${HEAD_FIELDS}\r\ndate: ${new Date(now).toUTCString()}\r\n\r\n`, 'latin1'), chunked(RETRY)]);
+    head = { second, bytes };
+  }
+  return head.bytes;
+}
+
+/**
+ * Starts the stream on `res` (headers not yet sent) and returns its Reader at `pos`.
+ * Headers and the `retry:` frame come first on the wire, before anything else is written.
+ */
+export function openReader(res: ServerResponse, pos: number): Reader {
+  const sock = res.socket ?? null;
+  // res.writableLength counts what `res` holds back plus the socket's queue: equal means
+  // nothing is held back, so this response owns the socket from here on.
+  const direct = sock !== null && res.req?.httpVersion !== '1.0' && res.writableLength === sock.writableLength;
+  if (direct) {
+    sock.write(directHead());
+  } else {
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.write(RETRY);
+  }
+  return { res, sock: direct ? sock : null, pos, pending: null, pendingBytes: 0 };
+}
+
+/** The reader's connection is gone (closed by either side, or dropped). */
+export const gone = (r: Reader): boolean => r.res.destroyed || (r.sock?.destroyed ?? false);
+
+/** Bytes written to the reader that the network has not taken yet. */
+export const buffered = (r: Reader): number => (r.sock ?? r.res).writableLength;
+
+/** Writes one prebuilt frame (`chunk` is the same frame as an HTTP chunk); false when the reader should wait for 'drain'. */
+export function send(r: Reader, frame: Buffer, chunk: Buffer = chunked(frame)): boolean {
+  if (r.sock === null) return r.res.write(frame);
+  return r.sock.destroyed ? false : r.sock.write(chunk);
+}
+
+/** Ends the stream cleanly, after an optional last frame (a `reset`); the client reconnects. */
+export function endStream(r: Reader, frame?: Buffer): void {
+  if (r.sock === null) r.res.end(frame);
+  else r.sock.end(frame ? Buffer.concat([chunked(frame), LAST_CHUNK]) : LAST_CHUNK);
+}
+
+/** Resolves true when the reader can take more, false when it closed first (never hangs on a dead socket). */
+export function drained(r: Reader): Promise<boolean> {
+  const res = r.res;
+  const target = r.sock ?? res;
+  if (gone(r)) return Promise.resolve(false);
   return new Promise((resolve) => {
     const done = (ok: boolean) => {
-      res.off('drain', onDrain);
+      target.off('drain', onDrain);
       res.off('close', onClose);
       resolve(ok);
     };
     const onDrain = () => done(true);
     const onClose = () => done(false);
-    res.on('drain', onDrain);
+    target.on('drain', onDrain);
     res.on('close', onClose);
   });
 }
@@ -49,9 +112,3 @@ export function entryIdOf(payload: string): string | null {
 
 export const RESET = sseFrame({ event: 'reset', data: '{}' });
 export const HEARTBEAT_CHUNK = chunked(HEARTBEAT);
-
-/** Writes one prebuilt frame to a reader: straight to its socket when it has one (see Reader.sock). */
-export function send(r: Reader, frame: Buffer, chunk: Buffer): void {
-  if (r.sock === null) r.res.write(frame);
-  else if (!r.sock.destroyed) r.sock.write(r.chunked ? chunk : frame);
-}

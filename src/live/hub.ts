@@ -10,8 +10,8 @@ import type { Database } from '../db/schema.ts';
 import type { Bus } from './bus.ts';
 import { changesAfter, cursorBounds, type Change } from './change-log.ts';
 import { REPLAY_PAGE, replayFromLog } from './hub-replay.ts';
-import { HEARTBEAT, chunked, retryFrame, sseFrame } from './sse.ts';
-import { HEARTBEAT_CHUNK, RESET, entryIdOf, send, type Reader } from './hub-wire.ts';
+import { HEARTBEAT, chunked, sseFrame } from './sse.ts';
+import { HEARTBEAT_CHUNK, RESET, buffered, endStream, entryIdOf, openReader, send, type Reader } from './hub-wire.ts';
 import type { Presence } from './presence.ts';
 
 export interface HubOptions {
@@ -76,6 +76,7 @@ export class Hub {
   /**
    * Attaches a response (headers not yet sent) as a reader. With `lastEventId` it first
    * receives every change after that cursor, in order, exactly once; then the live ones.
+   * Throws only before the stream has started (the caller may still answer 503 then).
    */
   async addReader(liveblogId: string, res: ServerResponse, lastEventId: number | null): Promise<void> {
     const ch = this.channel(liveblogId);
@@ -83,19 +84,7 @@ export class Hub {
     if (res.destroyed) return;
     // Shutting down: close at once so the client reconnects to a node that is staying.
     if (this.closed) return void res.destroy();
-    res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-store',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
-    // Headers and this first frame go through `res`, so the socket carries them before
-    // anything the fan-out writes to it directly.
-    res.write(retryFrame(2000));
-    // res.writableLength counts what `res` holds back plus the socket's queue: equal means
-    // nothing is held back, so direct writes land in order after what `res` wrote.
-    const sock = res.req?.method !== 'HEAD' && res.socket && res.writableLength === res.socket.writableLength ? res.socket : null;
-    const reader: Reader = { res, sock, chunked: res.chunkedEncoding, pos: lastEventId ?? ch.last, pending: null, pendingBytes: 0 };
+    const reader = openReader(res, lastEventId ?? ch.last);
     res.on('close', () => this.removeReader(ch, reader));
     ch.readers.add(reader);
     ch.idleSince = 0;
@@ -108,7 +97,7 @@ export class Hub {
     const ringStart = ch.ring.length ? ch.ring[0].cursor : Infinity;
     if (reader.pos + 1 >= ringStart) {
       // Most reconnects are recent: replay from memory, synchronously, so nothing interleaves.
-      for (const f of ch.ring) if (f.cursor > reader.pos) res.write(f.frame);
+      for (const f of ch.ring) if (f.cursor > reader.pos) send(reader, f.frame);
       reader.pos = ch.last;
       return;
     }
@@ -131,7 +120,7 @@ export class Hub {
   }
 
   private reset(ch: Channel, reader: Reader): void {
-    reader.res.end(RESET);
+    endStream(reader, RESET);
     this.removeReader(ch, reader);
   }
 
@@ -211,7 +200,7 @@ export class Hub {
         r.pendingBytes += frame.length;
         if (r.pendingBytes > this.o.maxBuffer) r.res.destroy(); // replay ends at its next step
       } else if (c.cursor > r.pos) {
-        if ((r.sock ?? r.res).writableLength > max) {
+        if (buffered(r) > max) {
           r.res.destroy(); // too slow: it will reconnect with Last-Event-ID and replay
         } else {
           send(r, frame, chunk);
@@ -264,7 +253,7 @@ export class Hub {
 
   private heartbeat(): void {
     for (const ch of this.channels.values()) {
-      for (const r of ch.readers) if ((r.sock ?? r.res).writableLength <= this.o.maxBuffer) send(r, HEARTBEAT, HEARTBEAT_CHUNK);
+      for (const r of ch.readers) if (buffered(r) <= this.o.maxBuffer) send(r, HEARTBEAT, HEARTBEAT_CHUNK);
     }
   }
 
@@ -273,7 +262,7 @@ export class Hub {
   }
 
   private sendPresenceTo(ch: Channel, reader: Reader): void {
-    reader.res.write(this.presenceFrame(Math.max(ch.lastPresence, ch.readers.size)));
+    send(reader, this.presenceFrame(Math.max(ch.lastPresence, ch.readers.size)));
   }
 
   private async broadcastPresence(): Promise<void> {
@@ -283,7 +272,7 @@ export class Hub {
       ch.lastPresence = total;
       const frame = this.presenceFrame(total);
       const chunk = chunked(frame);
-      for (const r of ch.readers) if (!r.pending && (r.sock ?? r.res).writableLength <= this.o.maxBuffer) send(r, frame, chunk);
+      for (const r of ch.readers) if (!r.pending && buffered(r) <= this.o.maxBuffer) send(r, frame, chunk);
     }
   }
 
@@ -292,7 +281,7 @@ export class Hub {
     this.closed = true;
     for (const t of this.timers) clearInterval(t);
     for (const ch of this.channels.values()) {
-      for (const r of ch.readers) r.res.end();
+      for (const r of ch.readers) endStream(r);
       ch.readers.clear();
     }
     this.channels.clear();
