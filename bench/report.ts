@@ -29,10 +29,12 @@ const NAMES: Record<string, string> = { floor: 'floor (raw `net`)', socketio: 'S
 
 function fanout(s: Any | undefined): string {
   if (!s?.rows?.length) return '_Not run yet._';
-  const byN = new Map<number, Any[]>();
-  for (const r of s.rows) byN.set(r.readers, [...(byN.get(r.readers) ?? []), r]);
+  // One table per size and load (a size may also have a lighter run beside its usual one).
+  const byN = new Map<string, Any[]>();
+  for (const r of s.rows) byN.set(`${r.readers}|${r.rate}|${r.messages}`, [...(byN.get(`${r.readers}|${r.rate}|${r.messages}`) ?? []), r]);
   const out: string[] = [];
-  for (const [n, rows] of [...byN].sort((a, b) => a[0] - b[0])) {
+  for (const [, rows] of [...byN].sort((a, b) => a[1][0].readers - b[1][0].readers || b[1][0].rate - a[1][0].rate)) {
+    const n = rows[0].readers as number;
     const floor = rows.find((r) => r.target === 'floor');
     const first = rows[0];
     out.push(`### ${kn(n)} readers — ${first.messages} messages at ${first.rate}/s\n`);
@@ -62,6 +64,12 @@ function fanout(s: Any | undefined): string {
         ]),
       ),
     );
+    const multi = rows.find((r) => (r.serverProcesses ?? 1) > 1);
+    if (multi) {
+      out.push(
+        `\nOne process cannot hold this many sockets here (open files are capped at 20,000 per process, and raising the cap needs privileges), so each server ran as ${multi.serverProcesses} processes sharing one port (node:cluster, round-robin; Unfold as \`unfold serve --workers ${multi.serverProcesses}\` runs it, its workers joined by a private Redis whose CPU and memory count as the server's), all on core 0, and the readers were split over ${multi.loadProcesses} load processes on core 1 whose counts were merged. CPU, RSS and heap are summed over the server's processes. Socket.IO is left out at this size: spanning processes needs its Redis adapter, which the 1k and 10k rows do not use.`,
+      );
+    }
     out.push(`\n<sub>Run ${first.run}. "publish answered" = how long the publish request took to be answered: for Unfold the whole write path (token, Markdown, a committed and fsynced SQLite transaction) and the fan-out, which Unfold's publish→received includes and the floor's bare POST does not. CPU = the server process's user+system time from the first timed publish until every reader had every message (or the 15 s drain bound), divided by messages delivered; for Unfold it includes the HTTP write path of each entry. "fan-out loop" = writing one message to every socket, timed inside the server from the start of the loop to the end of the nextTicks it queued (where ServerResponse's deferred socket writes happen). lost = changes a reader had not received by the end of the run (gaps or missing tail), counted per reader; dup = received twice.</sub>\n`);
   }
   return out.join('\n');

@@ -2,6 +2,13 @@
  * Fan-out: the same N readers (one load process, other core) against the floor (raw
  * `net`), the peer (Socket.IO 4, WebSocket) and Unfold, one after the other in one run.
  * Optionally also Unfold at an earlier commit (`--before REV`) for before/after.
+ *
+ * More readers than one process may hold sockets (`perProcess`, under the 20,000-file
+ * limit here) run as ceil(N / perProcess) processes on each side: the floor and Unfold as
+ * that many server processes on one port (node:cluster; Unfold as `serve --workers`
+ * runs it, over Redis), the readers split over as many load processes (fanout-multi.ts).
+ * Servers stay on core 0 and load on core 1 however many processes there are. Socket.IO
+ * would need its Redis adapter to span processes, so it sits those sizes out.
  */
 import { runNode, startNode, BENCH_DIR } from '../lib/proc.ts';
 import { freePort, sourceAddresses } from '../lib/net.ts';
@@ -24,7 +31,16 @@ export interface FanoutOptions {
   quiet?: boolean;
   /** Untimed messages before the timed ones (default 5). */
   warmup?: number;
+  /** Most sockets one process holds; above it both sides run several processes (default 18000). */
+  perProcess?: number;
 }
+
+export const PER_PROCESS = 18_000;
+
+/** Processes per side for `readers` (1 up to perProcess). */
+export const processesFor = (readers: number, perProcess = PER_PROCESS) => Math.max(1, Math.ceil(readers / perProcess));
+
+const MULTI_PROCESS_TARGETS: FanoutTarget[] = ['floor', 'unfold', 'unfold-before'];
 
 export interface FanoutRow {
   key: string;
@@ -36,7 +52,7 @@ export interface FanoutRow {
 const SERVER_CORE = 0;
 const LOAD_CORE = 1;
 
-type StartTargetOptions = { src: string; beforeSrc?: string; nodeArgs?: string[]; quiet?: boolean; entries?: number };
+type StartTargetOptions = { src: string; beforeSrc?: string; nodeArgs?: string[]; quiet?: boolean; entries?: number; processes?: number };
 
 /** Starts a target's server; once more on failure (the free port may be taken meanwhile). */
 export async function startTarget(t: FanoutTarget, o: StartTargetOptions) {
@@ -50,14 +66,18 @@ export async function startTarget(t: FanoutTarget, o: StartTargetOptions) {
 async function startTargetOnce(t: FanoutTarget, o: StartTargetOptions) {
   const port = await freePort();
   const nodeArgs = ['--expose-gc', '--max-old-space-size=8192', ...(o.nodeArgs ?? [])];
-  if (t === 'floor') return { port, ...(await startNode(path.join(BENCH_DIR, 'servers/floor-server.ts'), { port }, { core: SERVER_CORE, nodeArgs, quiet: o.quiet })) };
+  const processes = o.processes ?? 1;
+  if (processes > 1 && !MULTI_PROCESS_TARGETS.includes(t)) throw new Error(`${t} does not run as several processes`);
+  if (t === 'floor') {
+    return { port, ...(await startNode(path.join(BENCH_DIR, 'servers/floor-server.ts'), processes > 1 ? { port, processes } : { port }, { core: SERVER_CORE, nodeArgs, quiet: o.quiet })) };
+  }
   if (t === 'socketio' || t === 'socketio-official') return { port, ...(await startNode(path.join(BENCH_DIR, 'servers/socketio-server.ts'), { port }, { core: SERVER_CORE, nodeArgs, quiet: o.quiet })) };
   const srcRoot = t === 'unfold-before' ? o.beforeSrc : o.src;
   return {
     port,
     ...(await startNode<{ token: string; liveblogId: string; slug: string }>(
-      path.join(BENCH_DIR, 'servers/unfold-server.ts'),
-      { port, db: 'sqlite', srcRoot, entries: o.entries ?? 0 },
+      path.join(BENCH_DIR, processes > 1 ? 'servers/unfold-workers.ts' : 'servers/unfold-server.ts'),
+      processes > 1 ? { port, db: 'sqlite', srcRoot, entries: o.entries ?? 0, processes } : { port, db: 'sqlite', srcRoot, entries: o.entries ?? 0 },
       { core: SERVER_CORE, nodeArgs, quiet: o.quiet },
     )),
   };
@@ -65,7 +85,9 @@ async function startTargetOnce(t: FanoutTarget, o: StartTargetOptions) {
 
 /** One target at one N: start its server, run the load, stop the server. */
 export async function fanoutOne(t: FanoutTarget, o: FanoutOptions, mode: 'fanout' | 'storm' = 'fanout', dropAfter?: number): Promise<FanoutRow> {
-  const srv = await startTarget(t, { src: o.src, beforeSrc: o.beforeSrc, nodeArgs: t.startsWith('unfold') ? o.unfoldNodeArgs : [], quiet: o.quiet });
+  const processes = mode === 'fanout' ? processesFor(o.readers, o.perProcess) : 1;
+  if (mode === 'storm' && o.readers > (o.perProcess ?? PER_PROCESS)) throw new Error(`the storm runs in one process: at most ${o.perProcess ?? PER_PROCESS} readers`);
+  const srv = await startTarget(t, { src: o.src, beforeSrc: o.beforeSrc, nodeArgs: t.startsWith('unfold') ? o.unfoldNodeArgs : [], quiet: o.quiet, processes });
   try {
     const info = srv.info as { token?: string; liveblogId?: string };
     const target: Target = t === 'socketio' ? { kind: 'sio', port: srv.port } : t === 'socketio-official' ? { kind: 'sio-official', port: srv.port } : { kind: 'sse', port: srv.port, path: t === 'floor' ? '/stream' : `/api/v1/liveblogs/${info.liveblogId}/stream` };
@@ -83,7 +105,7 @@ export async function fanoutOne(t: FanoutTarget, o: FanoutOptions, mode: 'fanout
       warmup: o.warmup ?? 5,
       connectConcurrency: 200,
     };
-    const res = await runNode<Record<string, unknown>>(path.join(BENCH_DIR, 'load/fanout-load.ts'), args, {
+    const res = await runNode<Record<string, unknown>>(path.join(BENCH_DIR, processes > 1 ? 'load/fanout-multi.ts' : 'load/fanout-load.ts'), processes > 1 ? { ...args, processes } : args, {
       core: LOAD_CORE,
       nodeArgs: ['--max-old-space-size=8192'],
       timeoutMs: 10 * 60_000,
@@ -98,8 +120,13 @@ export async function fanoutOne(t: FanoutTarget, o: FanoutOptions, mode: 'fanout
 
 export async function fanout(o: FanoutOptions, log: (s: string) => void): Promise<FanoutRow[]> {
   const rows: FanoutRow[] = [];
+  const multi = processesFor(o.readers, o.perProcess) > 1;
   for (const t of o.targets) {
-    log(`fanout: ${t} with ${o.readers} readers, ${o.messages} messages at ${o.rate}/s`);
+    if (multi && !MULTI_PROCESS_TARGETS.includes(t)) {
+      log(`fanout: ${t} skipped at ${o.readers} readers: it would need several processes (Socket.IO: its Redis adapter)`);
+      continue;
+    }
+    log(`fanout: ${t} with ${o.readers} readers, ${o.messages} messages at ${o.rate}/s${multi ? `, ${processesFor(o.readers, o.perProcess)} server and load processes` : ''}`);
     const row = await fanoutOne(t, o);
     log(`  → p50 ${(row.latencyMs as { p50: number }).p50} ms, p99 ${(row.latencyMs as { p99: number }).p99} ms, delivered ${row.deliveredRatio}, ${row.serverCpuUsPerWrite} µs/write, heap ${row.heapPerReaderKB} KB/reader`);
     rows.push(row);

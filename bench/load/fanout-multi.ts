@@ -1,0 +1,218 @@
+/**
+ * The fan-out load for more readers than one process may hold sockets (20,000 open files
+ * here): this coordinator forks `processes` shards (fanout-shard.ts; all on this process's
+ * core, which they inherit), each holding a share of the readers; once all are connected it
+ * publishes exactly as fanout-load.ts does (warm-up, then open loop), tells every shard what
+ * was committed and when it was sent, and merges their counts into the same result:
+ * delivered per message summed, latency samples pooled, duplicates and gaps summed, and
+ * the exact loss count computed from each shard's sums (see `lost` below).
+ *
+ * Arg (JSON): LoadArgs & { processes }. Fan-out mode only. Prints `BENCH_RESULT {json}`.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { childArgs, report } from '../lib/proc.ts';
+import { fakeEntryJson, entryBody, headline } from '../lib/payload.ts';
+import { summarize, round } from '../lib/stats.ts';
+import type { ServerStats } from '../lib/server-stats.ts';
+import type { LoadArgs } from './fanout-load.ts';
+import { mono, type FromShard, type ShardArgs, type ShardResult, type ToShard } from './shard-protocol.ts';
+
+const a = childArgs<LoadArgs & { processes: number }>();
+const N = a.readers;
+const M = a.messages;
+const S = a.processes;
+const hardStop = setTimeout(() => {
+  report({ error: 'load process hit its 15-minute bound' });
+  process.exit(2);
+}, 15 * 60_000);
+hardStop.unref();
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+function request(port: number, method: string, p: string, body?: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method, path: p, agent, headers: body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers } : headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', reject);
+    req.setTimeout(30_000, () => req.destroy(new Error('timeout')));
+    req.end(body);
+  });
+}
+const stats = async (gc: boolean): Promise<ServerStats & { processes?: number }> => JSON.parse((await request(a.target.port, 'GET', `/__bench/stats${gc ? '?gc=1' : ''}`)).body);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// ---- the shards ----
+const shardScript = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fanout-shard.ts');
+const shards: { child: ChildProcess; readers: number; messages: FromShard[]; waiters: (() => void)[] }[] = [];
+for (let s = 0, base = 0; s < S; s++) {
+  const readers = Math.floor(N / S) + (s < N % S ? 1 : 0);
+  const args: ShardArgs = { target: a.target, readers, base, total: N, addresses: a.addresses, messages: M, connectConcurrency: a.connectConcurrency };
+  base += readers;
+  const child = fork(shardScript, [JSON.stringify(args)], { execArgv: ['--import', 'tsx', '--max-old-space-size=4096'], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const shard = { child, readers, messages: [] as FromShard[], waiters: [] as (() => void)[] };
+  child.on('message', (m: FromShard) => {
+    shard.messages.push(m);
+    for (const w of shard.waiters.splice(0)) w();
+  });
+  child.on('exit', () => {
+    for (const w of shard.waiters.splice(0)) w();
+  });
+  shards.push(shard);
+}
+process.on('exit', () => {
+  for (const s of shards) if (s.child.exitCode === null) s.child.kill('SIGKILL');
+});
+
+/** The shard's next message of type `t` (bounded; rejects when it exits or the bound passes). */
+async function await_<T extends FromShard['t']>(s: (typeof shards)[number], t: T, ms: number): Promise<Extract<FromShard, { t: T }>> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const m = s.messages.find((x) => x.t === t);
+    if (m) return m as Extract<FromShard, { t: T }>;
+    if (s.child.exitCode !== null) throw new Error(`a load shard exited (${s.child.exitCode}) before "${t}"`);
+    if (Date.now() > end) throw new Error(`a load shard sent no "${t}" within ${ms} ms`);
+    await Promise.race([new Promise<void>((r) => s.waiters.push(r)), sleep(500)]);
+  }
+}
+
+// ---- publishing, as in fanout-load.ts (send times on the shared monotonic clock) ----
+const sendAt = new Float64Array(M).fill(NaN);
+const committed = new Uint8Array(M);
+const ackMs: number[] = [];
+const failures = new Map<string, number>();
+const fail = (why: string) => failures.set(why, (failures.get(why) ?? 0) + 1);
+
+async function publish(seq: number): Promise<void> {
+  const t = mono();
+  if (seq >= 0) sendAt[seq] = t;
+  const stamp = performance.timeOrigin + performance.now();
+  try {
+    const res =
+      a.publish.kind === 'unfold'
+        ? await request(a.publish.port, 'POST', `/api/v1/liveblogs/${a.publish.liveblogId}/entries`, JSON.stringify({ headline: headline(seq, stamp), body: entryBody(seq) }), { authorization: `Bearer ${a.publish.token}` })
+        : await request(a.publish.port, 'POST', '/publish', fakeEntryJson(seq, stamp));
+    if (res.status < 300 && seq < 0) return;
+    if (res.status < 300) {
+      ackMs.push(mono() - t);
+      committed[seq] = 1;
+    } else fail(`publish ${res.status}`);
+  } catch (e) {
+    fail(`publish ${(e as Error).message}`);
+  }
+}
+
+async function main() {
+  const idle = await stats(true);
+  const hello = await Promise.all(shards.map((s) => await_(s, 'connected', 60_000 + N * 6 + 30_000)));
+  const connected = hello.reduce((x, h) => x + h.connected, 0);
+  const connectMs = Math.max(...hello.map((h) => h.connectMs));
+  await sleep(Math.min(3000, 500 + N / 20));
+  const held = await stats(true);
+
+  for (let w = 0; w < a.warmup; w++) {
+    await publish(-1);
+    await sleep(1000 / a.rate);
+  }
+  await sleep(300);
+  const before = await stats(false);
+
+  const start = mono() + 100;
+  const sends: Promise<void>[] = [];
+  for (let k = 0; k < M; k++) {
+    const wait = start + (k * 1000) / a.rate - mono();
+    if (wait > 1) await sleep(wait);
+    sends.push(publish(k));
+  }
+  await Promise.all(sends);
+  const lastSent = mono();
+  for (const s of shards) s.child.send({ t: 'drain', committed, sendAt, drainMs: a.drainMs } satisfies ToShard);
+  const parts: ShardResult[] = await Promise.all(shards.map((s) => await_(s, 'result', a.drainMs + 120_000)));
+  const after = await stats(false);
+
+  // ---- merge ----
+  const got = new Int32Array(M);
+  const firstAt = new Float64Array(M).fill(Infinity);
+  const lastAt = new Float64Array(M).fill(0);
+  let dup = 0;
+  let lost = 0;
+  let maxCursor = 0;
+  let minFirst = Infinity;
+  for (const p of parts) {
+    for (let k = 0; k < M; k++) {
+      got[k] += p.got[k];
+      if (p.firstAt[k] < firstAt[k]) firstAt[k] = p.firstAt[k];
+      if (p.lastAt[k] > lastAt[k]) lastAt[k] = p.lastAt[k];
+    }
+    dup += p.dup;
+    lost += p.gaps;
+    maxCursor = Math.max(maxCursor, p.maxCursor);
+    minFirst = Math.min(minFirst, p.minFirst);
+    for (const [k, v] of Object.entries(p.failures)) failures.set(k, (failures.get(k) ?? 0) + v);
+  }
+  // fanout-load.ts's exact loss, summed per reader over all shards: a reader with nothing
+  // lost every cursor from the first anyone saw to the last; any other lost its missing
+  // tail (maxCursor − last) and head (first − minFirst). Linear, so per-shard sums suffice.
+  for (const p of parts) lost += p.without * (maxCursor - minFirst + 1) + p.withMessages * maxCursor - p.sumLast + p.sumFirst - p.withMessages * minFirst;
+  for (let k = 0; k < M; k++) if (got[k] > 0) committed[k] = 1;
+  const delivered = got.reduce((s, x) => s + x, 0);
+  const committedCount = committed.reduce((s, x) => s + x, 0);
+  const expected = committedCount * connected;
+  const pooled = new Float32Array(parts.reduce((s, p) => s + p.latencies.length, 0));
+  let off = 0;
+  for (const p of parts) {
+    pooled.set(p.latencies, off);
+    off += p.latencies.length;
+  }
+  const lat = summarize(pooled);
+  const spread: number[] = [];
+  for (let k = 0; k < M; k++) if (got[k] > 0) spread.push(lastAt[k] - firstAt[k]);
+  const cpuUs = after.cpuUserUs + after.cpuSystemUs - (before.cpuUserUs + before.cpuSystemUs);
+  const fan = summarize(after.fanouts);
+  const ack = summarize(ackMs);
+  report({
+    readers: N,
+    connected,
+    connectMs: round(connectMs, 0),
+    messages: M,
+    committed: committedCount,
+    rate: a.rate,
+    delivered,
+    expected,
+    deliveredRatio: round(delivered / Math.max(1, expected), 4),
+    missingAtEnd: expected - delivered,
+    drainedAfterMs: round(Math.max(...parts.map((p) => p.drainedAt)) - lastSent, 0),
+    latencyMs: { p50: round(lat.p50, 1), p99: round(lat.p99, 1), max: round(lat.max, 1), mean: round(lat.mean, 1) },
+    perMessageMs: Array.from({ length: Math.min(M, 300) }, (_, k) => (got[k] ? [round(firstAt[k] - sendAt[k], 0), round(lastAt[k] - sendAt[k], 0)] : null)),
+    publishAckMs: { p50: round(ack.p50, 1), p99: round(ack.p99, 1) },
+    clientSpreadMs: { p50: round(summarize(spread).p50, 1), p99: round(summarize(spread).p99, 1) },
+    // Per fan-out loop in each server process (K samples per message with K processes).
+    fanoutLoopMs: { p50: round(fan.p50, 2), p99: round(fan.p99, 2), max: round(fan.max, 2), n: fan.n },
+    serverCpuMsPerMessage: round(cpuUs / 1000 / Math.max(1, committedCount), 2),
+    serverCpuUsPerWrite: round(cpuUs / Math.max(1, delivered), 2),
+    rssMB: round(held.rss / 2 ** 20, 1),
+    rssPerReaderKB: round((held.rss - idle.rss) / 1024 / Math.max(1, connected), 2),
+    heapPerReaderKB: round((held.heapUsed - idle.heapUsed) / 1024 / Math.max(1, connected), 2),
+    externalPerReaderKB: round((held.external - idle.external) / 1024 / Math.max(1, connected), 2),
+    serverReaders: held.readers,
+    serverProcesses: held.processes ?? 1,
+    // Of the CPU above, what helper processes (Unfold's private Redis) spent.
+    serverHelperCpuMs: round((((after as { helpersCpuUs?: number }).helpersCpuUs ?? 0) - ((before as { helpersCpuUs?: number }).helpersCpuUs ?? 0)) / 1000, 1),
+    serverReadersPerProcess: (held as { perProcess?: { readers: number }[] }).perProcess?.map((p) => p.readers),
+    loadProcesses: S,
+    duplicates: dup,
+    lost,
+    failures: Object.fromEntries(failures),
+  });
+  agent.destroy();
+  process.exit(0);
+}
+
+main().catch((e) => {
+  report({ error: String(e?.stack ?? e) });
+  process.exit(1);
+});
