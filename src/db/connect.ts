@@ -9,6 +9,7 @@ import { Kysely, SqliteDialect, SqliteDriver, PostgresDialect, CompiledQuery, sq
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import type { Database } from './schema.ts';
+import { Lru } from '../lru.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -54,7 +55,7 @@ function connectSqlite(opts: ConnectOptions): Db {
   // for another's lock instead of failing with SQLITE_BUSY.
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
-  const kysely = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database }) });
+  const kysely = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(database) }) });
   return {
     kysely,
     dialect: 'sqlite',
@@ -62,6 +63,29 @@ function connectSqlite(opts: ConnectOptions): Db {
       database.prepare('select 1').get();
     },
     close: () => kysely.destroy(),
+  };
+}
+
+/**
+ * Kysely's SQLite driver prepares every query anew, and SQLite compiling the same SQL
+ * again is a large part of a small query's cost (the profiles of the write path and of
+ * stream connects showed it). Statements are kept by their SQL text and reused: the
+ * driver runs each to completion at once (better-sqlite3 is synchronous), except a
+ * streamed select, which keeps its statement `busy` — that one gets a fresh statement.
+ * Bounded, since `in (…)` lists make SQL texts of many lengths.
+ */
+function withStatementCache(db: SQLite.Database): SqliteDialectConfig['database'] {
+  const statements = new Lru<SQLite.Statement>(300);
+  return {
+    prepare(text: string) {
+      let stmt = statements.get(text);
+      if (stmt === undefined || stmt.busy) {
+        stmt = db.prepare(text);
+        statements.set(text, stmt);
+      }
+      return stmt;
+    },
+    close: () => db.close(),
   };
 }
 

@@ -15,7 +15,7 @@ import { renderCommunityPage } from './community-page.ts';
 import { encodeBody, sendEncoded, type EncodedBody } from './encoded-body.ts';
 import { renderIndexPage } from './index-page.ts';
 import { renderLivePage } from './live-page.ts';
-import { Lru } from './lru.ts';
+import { Lru } from '../lru.ts';
 import { loadLivePage } from './page-data.ts';
 import { PageCache } from './page-cache.ts';
 import { LIVE_ROUTE, pageFrontDoor, type FrontDoor } from './page-front-door.ts';

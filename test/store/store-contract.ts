@@ -162,14 +162,17 @@ export function runStoreContract(name: string, skip: () => Promise<string | fals
       // A reader polling the log while the writers run must never see a cursor before one
       // below it has committed: every page it reads starts right after what it has.
       const poller = (async () => {
-        while (!done || last < 50) {
+        for (;;) {
+          // Read `done` before the query: only a read that began after every writer finished
+          // may end the loop (one already under way can miss the last commit).
+          const finished = done;
           const page = await changesAfter(db, lb.id, last, 100);
           polls++;
           for (const ch of page) {
             assert.equal(ch.cursor, last + 1, `saw cursor ${ch.cursor} while ${last + 1} had not committed`);
             last = ch.cursor;
           }
-          if (done && page.length === 0) break;
+          if (finished && page.length === 0) break;
         }
       })();
       const writers = Array.from({ length: 10 }, (_, w) =>
