@@ -25,7 +25,7 @@ function delivery(r: Any): { ratio: number; late: number } {
   return { ratio: r.delivered / Math.max(1, published * r.connected), late: Math.max(0, seen - (r.committed ?? 0)) };
 }
 
-const NAMES: Record<string, string> = { floor: 'floor (raw `net`)', socketio: 'Socket.IO 4 (ws)', 'socketio-official': 'Socket.IO 4, official client', unfold: '**Unfold**', 'unfold-before': 'Unfold before fix' };
+const NAMES: Record<string, string> = { floor: 'floor (raw `net`)', 'floor-nagle': 'floor, Nagle (net default)', socketio: 'Socket.IO 4 (ws)', 'socketio-official': 'Socket.IO 4, official client', unfold: '**Unfold**', 'unfold-before': 'Unfold before (build at the top)' };
 
 function fanout(s: Any | undefined): string {
   if (!s?.rows?.length) return '_Not run yet._';
@@ -40,7 +40,7 @@ function fanout(s: Any | undefined): string {
     out.push(`### ${kn(n)} readers — ${first.messages} messages at ${first.rate}/s\n`);
     const dflt = first.rate === 10 && first.messages === 100;
     out.push(`Reproduce: \`npm run bench -- fanout --readers ${n}${dflt ? '' : ` --rate ${first.rate} --messages ${first.messages}`}\`\n`);
-    const order = ['floor', 'socketio', 'socketio-official', 'unfold', 'unfold-before'];
+    const order = ['floor', 'floor-nagle', 'socketio', 'socketio-official', 'unfold', 'unfold-before'];
     rows.sort((a, b) => order.indexOf(a.target) - order.indexOf(b.target));
     out.push(
       table(
@@ -64,6 +64,12 @@ function fanout(s: Any | undefined): string {
         ]),
       ),
     );
+    const rounded = rows.filter((r) => r.rounds?.length > 1);
+    if (rounded.length) {
+      out.push(
+        `\nThe targets ran in ${rounded[0].rounds.length} interleaved rounds; each row is its run with the median CPU. CPU µs per delivered message in each round: ${rounded.map((r) => `${(NAMES[r.target] ?? r.target).replace(/\*/g, '')} ${r.rounds.map((x: Any) => f(x.cpuUsPerWrite, 2)).join(' / ')}`).join('; ')}.`,
+      );
+    }
     const multi = rows.find((r) => (r.serverProcesses ?? 1) > 1);
     if (multi) {
       out.push(
@@ -78,13 +84,26 @@ function fanout(s: Any | undefined): string {
 function pages(s: Any | undefined): string {
   if (!s || (!s.rows && !s.skipped)) return '_No figures._';
   if (s.skipped) return `_Skipped in the run of ${s.run}: ${s.skipped}. Run \`npm run bench -- pages\` once it has landed._`;
+  const withBefore = s.rows.some((r: Any) => r.before);
   return [
     'Reproduce: `npm run bench -- pages`\n',
     table(
-      ['entries', 'encoding', 'bytes', 'Unfold req/s', 'nginx req/s', 'Unfold ÷ nginx', 'Unfold p99 ms', 'nginx p99 ms', 'non-2xx (U/n)'],
-      s.rows.map((r: Any) => [String(r.entries), r.encoding + (r.encoding === 'gzip' && !r.unfoldSentGzip ? ' (Unfold sent identity)' : ''), String(r.bytes), f(r.unfold.requestsPerSec, 0), f(r.nginx.requestsPerSec, 0), `**${f(r.ratio, 2)}×**`, f(r.unfold.latencyMs.p99), f(r.nginx.latencyMs.p99), `${r.unfold.non2xx}/${r.nginx.non2xx}`]),
+      ['entries', 'encoding', 'bytes', 'Unfold req/s', 'nginx req/s', 'Unfold ÷ nginx', 'ratio per round', ...(withBefore ? ['Unfold before req/s', 'before ÷ nginx'] : []), 'Unfold p99 ms', 'nginx p99 ms', 'non-2xx (U/n)'],
+      s.rows.map((r: Any) => [
+        String(r.entries),
+        r.encoding + (r.encoding === 'gzip' && !r.unfoldSentGzip ? ' (Unfold sent identity)' : ''),
+        String(r.bytes),
+        f(r.unfold.requestsPerSec, 0),
+        f(r.nginx.requestsPerSec, 0),
+        `**${f(r.ratio, 2)}×**`,
+        (r.rounds ?? [r.ratio]).map((x: number) => f(x, 2)).join(' / '),
+        ...(withBefore ? [r.before ? f(r.before.requestsPerSec, 0) : '—', r.beforeRatio ? `${f(r.beforeRatio, 2)}×` : '—'] : []),
+        f(r.unfold.latencyMs.p99),
+        f(r.nginx.latencyMs.p99),
+        `${r.unfold.non2xx}/${r.nginx.non2xx}`,
+      ]),
     ),
-    `\n<sub>Run ${s.run}. autocannon, 50 connections, after a 1 s warm-up; nginx 1 worker serving the same bytes (its gzip variant is Unfold's own gzip body, via gzip_static).</sub>`,
+    `\n<sub>Run ${s.run}. autocannon, 50 connections, after a 1 s warm-up; nginx 1 worker serving the same bytes (its gzip variant is Unfold's own gzip body, via gzip_static). Each pair ran in interleaved rounds (Unfold, ${withBefore ? 'Unfold before, ' : ''}nginx; again); the row is the round with the median ratio.${withBefore ? ' "Unfold before" is the build named at the top (before/after).' : ''}</sub>`,
   ].join('\n');
 }
 

@@ -14,7 +14,8 @@
  *   --rate 10 --messages 100   open-loop publish rate and count
  *   --targets floor,socketio,socketio-official,unfold   (socketio: a lean Engine.IO client; -official: socket.io-client)
  *   --rev REV              bench a commit (extracted to .tmp/) instead of the working tree
- *   --before REV           also run Unfold with src/live/{hub,sse}.ts as at REV (before/after)
+ *   --before REV           also run Unfold as built at REV (fan-out, pages): before/after in one run
+ *   --rounds N             interleaved rounds per fan-out size (default: 3 up to 1k readers, else 1)
  *   --cpu-prof             write a CPU profile of the Unfold server (fan-out) to .tmp/prof/
  *   --seconds 5            per load run in pages/writes                --quiet
  *   report                 only render BENCHMARKS.md again from results.json
@@ -25,7 +26,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { BENCH_DIR, ROOT } from './lib/proc.ts';
-import { snapshot, withFilesFrom, revSha } from './lib/snapshot.ts';
+import { snapshot } from './lib/snapshot.ts';
 import { fanout, PER_PROCESS, type FanoutTarget } from './scenarios/fanout.ts';
 import { storm } from './scenarios/storm.ts';
 import { writes } from './scenarios/writes.ts';
@@ -54,6 +55,7 @@ const { values: v, positionals } = parseArgs({
     targets: { type: 'string', default: 'floor,socketio,socketio-official,unfold' },
     rev: { type: 'string' },
     before: { type: 'string' },
+    rounds: { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
     'per-process': { type: 'string' },
     seconds: { type: 'string', default: '5' },
@@ -87,8 +89,10 @@ if (v.rev) {
   const dirty = git('status', '--porcelain', '--', 'src').length > 0;
   build = `working tree at ${git('rev-parse', 'HEAD').slice(0, 12)}${dirty ? ' (with uncommitted changes in src/)' : ''}`;
 }
-const beforeSrc = v.before ? withFilesFrom(srcRoot, v.before, ['live/hub.ts', 'live/sse.ts']) : undefined;
-const beforeLabel = v.before ? `src/live/hub.ts and sse.ts as at ${revSha(v.before).slice(0, 12)}` : undefined;
+// "Before" is the whole build at an earlier commit (extracted like --rev), run beside this one.
+const beforeSnap = v.before ? snapshot(v.before) : undefined;
+const beforeSrc = beforeSnap ? path.join(beforeSnap.root, 'src') : undefined;
+const beforeLabel = beforeSnap ? `Unfold as at ${beforeSnap.sha.slice(0, 12)}` : undefined;
 
 // The goal (issue 5) is 50k readers on one node. One process here holds at most `ulimit -n`
 // descriptors (one per socket; 20,000, and raising it needs privileges), so sizes above
@@ -141,55 +145,51 @@ async function guard(name: string, fn: () => Promise<void>): Promise<void> {
     save();
   }
 }
-try {
-  await guard('fanout', async () => {
-    const prev: any[] = results.scenarios.fanout?.rows ?? [];
-    for (const n of readersList) {
-      const big = n === maxReaders;
-      const unfoldNodeArgs = v['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, '.tmp', 'prof')}`] : [];
-      const nRate = big && !v.rate ? Number(v['max-rate']) : rate;
-      const nMessages = big && !v.messages ? 40 : messages;
-      // A size's row at its usual rate and count keeps the plain key; any other (a lighter
-      // 50k run, say) is a row of its own beside it rather than in its place.
-      const usual = nRate === (big ? Number(v['max-rate']) : 10) && nMessages === (big ? 40 : 100);
-      const suffix = usual ? '' : `@${nRate}/s×${nMessages}`;
-      const rows = (await fanout(
-        // At the largest N the before/after pair and the official Socket.IO client are
-        // skipped: each would add another of the longest legs.
-        { src: srcRoot, beforeSrc, readers: n, rate: nRate, messages: nMessages, targets: big ? targets.filter((t) => t !== 'unfold-before' && t !== 'socketio-official') : targets, unfoldNodeArgs, quiet: v.quiet, perProcess },
-        log,
-      )).map((r) => ({ ...r, key: r.key + suffix }));
-      const keys = new Set(rows.map((r) => r.key));
-      const merged = [...prev.filter((r) => !keys.has(r.key)), ...rows.map(stamp)];
-      prev.splice(0, prev.length, ...merged);
-      results.scenarios.fanout = { rows: prev };
-      save();
-    }
-  });
-  await guard('storm', async () => {
-    const n = v.readers ? readersList[0] : 10_000;
+await guard('fanout', async () => {
+  const prev: any[] = results.scenarios.fanout?.rows ?? [];
+  for (const n of readersList) {
+    const big = n === maxReaders;
     const unfoldNodeArgs = v['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, '.tmp', 'prof')}`] : [];
-    results.scenarios.storm = stamp(await storm({ src: srcRoot, readers: n, rate, messages, dropAfter: Math.floor(messages * 0.3), unfoldNodeArgs, quiet: v.quiet }, log));
-    save();
-  });
-  await guard('writes', async () => {
-    const rows = await writes({ src: srcRoot, seconds: Number(v.seconds), pgUrl: v['pg-url']!, only: v.db ? v.db.split(',') : undefined, quiet: v.quiet }, log);
-    const prev: any[] = results.scenarios.writes?.rows ?? [];
+    const nRate = big && !v.rate ? Number(v['max-rate']) : rate;
+    const nMessages = big && !v.messages ? 40 : messages;
+    // A size's row at its usual rate and count keeps the plain key; any other (a lighter
+    // 50k run, say) is a row of its own beside it rather than in its place.
+    const usual = nRate === (big ? Number(v['max-rate']) : 10) && nMessages === (big ? 40 : 100);
+    const suffix = usual ? '' : `@${nRate}/s×${nMessages}`;
+    const rows = (await fanout(
+      // At the largest N the before/after pair and the official Socket.IO client are
+      // skipped: each would add another of the longest legs.
+      { src: srcRoot, beforeSrc, readers: n, rate: nRate, messages: nMessages, targets: big ? targets.filter((t) => t !== 'unfold-before' && t !== 'socketio-official') : targets, unfoldNodeArgs, quiet: v.quiet, perProcess, rounds: Number(v.rounds ?? (n <= 1000 ? 3 : 1)) },
+      log,
+    )).map((r) => ({ ...r, key: r.key + suffix }));
     const keys = new Set(rows.map((r) => r.key));
-    results.scenarios.writes = { rows: [...prev.filter((r) => !keys.has(r.key)), ...rows.map(stamp)] };
+    const merged = [...prev.filter((r) => !keys.has(r.key)), ...rows.map(stamp)];
+    prev.splice(0, prev.length, ...merged);
+    results.scenarios.fanout = { rows: prev };
     save();
-  });
-  await guard('pages', async () => {
-    const r = await pages({ src: srcRoot, sizes: [50, 500], seconds: Number(v.seconds), connections: 50, quiet: v.quiet }, log);
-    results.scenarios.pages = stamp(r);
-    save();
-  });
-  await guard('start', async () => {
-    results.scenarios.start = stamp(await start({ root: path.dirname(srcRoot), quiet: v.quiet }, log));
-    save();
-  });
-} finally {
-  if (beforeSrc) fs.rmSync(path.dirname(beforeSrc), { recursive: true, force: true });
-}
+  }
+});
+await guard('storm', async () => {
+  const n = v.readers ? readersList[0] : 10_000;
+  const unfoldNodeArgs = v['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, '.tmp', 'prof')}`] : [];
+  results.scenarios.storm = stamp(await storm({ src: srcRoot, readers: n, rate, messages, dropAfter: Math.floor(messages * 0.3), unfoldNodeArgs, quiet: v.quiet }, log));
+  save();
+});
+await guard('writes', async () => {
+  const rows = await writes({ src: srcRoot, seconds: Number(v.seconds), pgUrl: v['pg-url']!, only: v.db ? v.db.split(',') : undefined, quiet: v.quiet }, log);
+  const prev: any[] = results.scenarios.writes?.rows ?? [];
+  const keys = new Set(rows.map((r) => r.key));
+  results.scenarios.writes = { rows: [...prev.filter((r) => !keys.has(r.key)), ...rows.map(stamp)] };
+  save();
+});
+await guard('pages', async () => {
+  const r = await pages({ src: srcRoot, beforeSrc, sizes: [50, 500], seconds: Number(v.seconds), connections: 50, rounds: Number(v.rounds ?? 3), quiet: v.quiet }, log);
+  results.scenarios.pages = stamp(r);
+  save();
+});
+await guard('start', async () => {
+  results.scenarios.start = stamp(await start({ root: path.dirname(srcRoot), quiet: v.quiet }, log));
+  save();
+});
 log(`done in ${Math.round((Date.now() - t0) / 1000)} s → ${path.relative(ROOT, resultsPath)}, ${path.relative(ROOT, v.report!)}${failed.length ? `; FAILED: ${failed.join(', ')}` : ''}`);
 process.exit(failed.length ? 1 : 0);

@@ -33,23 +33,3 @@ export function snapshot(rev: string): { root: string; sha: string } {
   }
   return { root, sha };
 }
-
-/**
- * A copy of `srcRoot` (a src/ folder) in which `files` (paths under src/) are taken from
- * `rev`: the build under test with only those files put back as they were, so a
- * before/after comparison isolates one change from everything else in the tree.
- */
-export function withFilesFrom(srcRoot: string, rev: string, files: string[]): string {
-  const sha = revSha(rev);
-  const root = path.join(ROOT, '.tmp', `before-${sha.slice(0, 12)}-${process.pid}`);
-  fs.rmSync(root, { recursive: true, force: true });
-  fs.mkdirSync(root, { recursive: true });
-  fs.cpSync(srcRoot, path.join(root, 'src'), { recursive: true });
-  const fixtures = path.join(path.dirname(srcRoot), 'fixtures');
-  if (fs.existsSync(fixtures)) fs.cpSync(fixtures, path.join(root, 'fixtures'), { recursive: true });
-  for (const f of files) {
-    const text = execFileSync('git', ['show', `${sha}:src/${f}`], { cwd: ROOT, maxBuffer: 1 << 26 });
-    fs.writeFileSync(path.join(root, 'src', f), text);
-  }
-  return path.join(root, 'src');
-}

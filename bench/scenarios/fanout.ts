@@ -16,7 +16,7 @@ import type { LoadArgs } from '../load/fanout-load.ts';
 import type { Target } from '../load/readers.ts';
 import path from 'node:path';
 
-export type FanoutTarget = 'floor' | 'socketio' | 'socketio-official' | 'unfold' | 'unfold-before';
+export type FanoutTarget = 'floor' | 'floor-nagle' | 'socketio' | 'socketio-official' | 'unfold' | 'unfold-before';
 
 export interface FanoutOptions {
   readers: number;
@@ -40,7 +40,7 @@ export const PER_PROCESS = 18_000;
 /** Processes per side for `readers` (1 up to perProcess). */
 export const processesFor = (readers: number, perProcess = PER_PROCESS) => Math.max(1, Math.ceil(readers / perProcess));
 
-const MULTI_PROCESS_TARGETS: FanoutTarget[] = ['floor', 'unfold', 'unfold-before'];
+const MULTI_PROCESS_TARGETS: FanoutTarget[] = ['floor', 'floor-nagle', 'unfold', 'unfold-before'];
 
 export interface FanoutRow {
   key: string;
@@ -68,8 +68,9 @@ async function startTargetOnce(t: FanoutTarget, o: StartTargetOptions) {
   const nodeArgs = ['--expose-gc', '--max-old-space-size=8192', ...(o.nodeArgs ?? [])];
   const processes = o.processes ?? 1;
   if (processes > 1 && !MULTI_PROCESS_TARGETS.includes(t)) throw new Error(`${t} does not run as several processes`);
-  if (t === 'floor') {
-    return { port, ...(await startNode(path.join(BENCH_DIR, 'servers/floor-server.ts'), processes > 1 ? { port, processes } : { port }, { core: SERVER_CORE, nodeArgs, quiet: o.quiet })) };
+  if (t === 'floor' || t === 'floor-nagle') {
+    const args = { port, ...(processes > 1 ? { processes } : {}), ...(t === 'floor-nagle' ? { nagle: true } : {}) };
+    return { port, ...(await startNode(path.join(BENCH_DIR, 'servers/floor-server.ts'), args, { core: SERVER_CORE, nodeArgs, quiet: o.quiet })) };
   }
   if (t === 'socketio' || t === 'socketio-official') return { port, ...(await startNode(path.join(BENCH_DIR, 'servers/socketio-server.ts'), { port }, { core: SERVER_CORE, nodeArgs, quiet: o.quiet })) };
   const srcRoot = t === 'unfold-before' ? o.beforeSrc : o.src;
@@ -90,7 +91,7 @@ export async function fanoutOne(t: FanoutTarget, o: FanoutOptions, mode: 'fanout
   const srv = await startTarget(t, { src: o.src, beforeSrc: o.beforeSrc, nodeArgs: t.startsWith('unfold') ? o.unfoldNodeArgs : [], quiet: o.quiet, processes });
   try {
     const info = srv.info as { token?: string; liveblogId?: string };
-    const target: Target = t === 'socketio' ? { kind: 'sio', port: srv.port } : t === 'socketio-official' ? { kind: 'sio-official', port: srv.port } : { kind: 'sse', port: srv.port, path: t === 'floor' ? '/stream' : `/api/v1/liveblogs/${info.liveblogId}/stream` };
+    const target: Target = t === 'socketio' ? { kind: 'sio', port: srv.port } : t === 'socketio-official' ? { kind: 'sio-official', port: srv.port } : { kind: 'sse', port: srv.port, path: t.startsWith('floor') ? '/stream' : `/api/v1/liveblogs/${info.liveblogId}/stream` };
     const args: LoadArgs = {
       mode,
       target,
@@ -118,18 +119,31 @@ export async function fanoutOne(t: FanoutTarget, o: FanoutOptions, mode: 'fanout
   }
 }
 
-export async function fanout(o: FanoutOptions, log: (s: string) => void): Promise<FanoutRow[]> {
-  const rows: FanoutRow[] = [];
+/**
+ * Every target at one N, in `rounds` interleaved rounds (floor, peer, Unfold, floor, …),
+ * so that a noisy minute on this shared machine hits all of them alike. Each target's row
+ * is its run with the median CPU per delivered message; `rounds` keeps every run's CPU
+ * and p99, so the spread is in the report too.
+ */
+export async function fanout(o: FanoutOptions & { rounds?: number }, log: (s: string) => void): Promise<FanoutRow[]> {
+  const runs = new Map<FanoutTarget, FanoutRow[]>();
   const multi = processesFor(o.readers, o.perProcess) > 1;
-  for (const t of o.targets) {
-    if (multi && !MULTI_PROCESS_TARGETS.includes(t)) {
-      log(`fanout: ${t} skipped at ${o.readers} readers: it would need several processes (Socket.IO: its Redis adapter)`);
-      continue;
+  const rounds = o.rounds ?? 1;
+  for (let round = 1; round <= rounds; round++) {
+    for (const t of o.targets) {
+      if (multi && !MULTI_PROCESS_TARGETS.includes(t)) {
+        if (round === 1) log(`fanout: ${t} skipped at ${o.readers} readers: it would need several processes (Socket.IO: its Redis adapter)`);
+        continue;
+      }
+      log(`fanout: ${t} with ${o.readers} readers, ${o.messages} messages at ${o.rate}/s${multi ? `, ${processesFor(o.readers, o.perProcess)} server and load processes` : ''}${rounds > 1 ? ` (round ${round} of ${rounds})` : ''}`);
+      const row = await fanoutOne(t, o);
+      log(`  → p50 ${(row.latencyMs as { p50: number }).p50} ms, p99 ${(row.latencyMs as { p99: number }).p99} ms, delivered ${row.deliveredRatio}, ${row.serverCpuUsPerWrite} µs/write, heap ${row.heapPerReaderKB} KB/reader`);
+      runs.set(t, [...(runs.get(t) ?? []), row]);
     }
-    log(`fanout: ${t} with ${o.readers} readers, ${o.messages} messages at ${o.rate}/s${multi ? `, ${processesFor(o.readers, o.perProcess)} server and load processes` : ''}`);
-    const row = await fanoutOne(t, o);
-    log(`  → p50 ${(row.latencyMs as { p50: number }).p50} ms, p99 ${(row.latencyMs as { p99: number }).p99} ms, delivered ${row.deliveredRatio}, ${row.serverCpuUsPerWrite} µs/write, heap ${row.heapPerReaderKB} KB/reader`);
-    rows.push(row);
   }
-  return rows;
+  return [...runs.values()].map((rs) => {
+    const byCpu = [...rs].sort((a, b) => (a.serverCpuUsPerWrite as number) - (b.serverCpuUsPerWrite as number));
+    const median = byCpu[Math.floor((byCpu.length - 1) / 2)];
+    return rs.length === 1 ? median : { ...median, rounds: rs.map((r) => ({ cpuUsPerWrite: r.serverCpuUsPerWrite, p99: (r.latencyMs as { p99: number }).p99 })) };
+  });
 }

@@ -2,6 +2,9 @@
  * Pages: GET /live/{slug} of a live blog with 50 and with 500 entries under load, against
  * nginx (one worker) serving the very same bytes as a static file in the same run — plain
  * and gzip (nginx serves Unfold's own gzip bytes with gzip_static, so both send the same).
+ * Each pair runs in `rounds` interleaved rounds (Unfold, [Unfold before,] nginx, Unfold, …)
+ * and the round with the median Unfold ÷ nginx ratio is the row: a noisy second on this
+ * shared machine then hits both sides alike. Every round's ratio is kept.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -15,6 +18,9 @@ const NGINX = '/usr/sbin/nginx';
 
 export interface PagesOptions {
   src: string;
+  /** Also serve the page from this build (an earlier commit's src/), for before/after. */
+  beforeSrc?: string;
+  rounds?: number;
   sizes: number[];
   seconds: number;
   connections: number;
@@ -106,16 +112,26 @@ const load = (url: string, gzip: boolean, o: PagesOptions) =>
     { core: 1, timeoutMs: (o.seconds + 30) * 1000, quiet: o.quiet },
   );
 
+async function startUnfold(src: string, entries: number, o: PagesOptions) {
+  const port = await freePort();
+  const srv = await startNode<{ slug: string }>(path.join(BENCH_DIR, 'servers/unfold-server.ts'), { port, db: 'sqlite', entries, srcRoot: src }, { core: 0, quiet: o.quiet });
+  return { srv, url: `http://127.0.0.1:${port}/live/${srv.info.slug}` };
+}
+
 export async function pages(o: PagesOptions, log: (s: string) => void): Promise<{ rows: unknown[]; skipped?: string }> {
   const rows = [];
+  const rounds = o.rounds ?? 1;
   for (const entries of o.sizes) {
-    log(`pages: /live/{slug} with ${entries} entries vs nginx`);
-    const port = await freePort();
-    const srv = await startNode<{ slug: string }>(path.join(BENCH_DIR, 'servers/unfold-server.ts'), { port, db: 'sqlite', entries, srcRoot: o.src }, { core: 0, quiet: o.quiet });
+    log(`pages: /live/{slug} with ${entries} entries vs nginx${o.beforeSrc ? ' (and Unfold before)' : ''}, ${rounds} round(s)`);
+    const cur = await startUnfold(o.src, entries, o);
+    const before = o.beforeSrc ? await startUnfold(o.beforeSrc, entries, o).catch(async (e) => {
+      await cur.srv.stop();
+      throw e;
+    }) : null;
     const www = fs.mkdtempSync(path.join(os.tmpdir(), 'unfold-www-'));
     let nginx: Awaited<ReturnType<typeof startNginx>> | null = null;
     try {
-      const url = `http://127.0.0.1:${port}/live/${srv.info.slug}`;
+      const url = cur.url;
       const plain = await fetchRaw(url, false);
       if (plain.status !== 200) {
         log(`  → /live/{slug} answered ${plain.status}: the reader page is not in this build; skipped`);
@@ -128,8 +144,14 @@ export async function pages(o: PagesOptions, log: (s: string) => void): Promise<
       nginx = await startNginx(www);
       const staticUrl = `http://127.0.0.1:${nginx.port}/page.html`;
       for (const gzip of [false, true]) {
-        const u = await load(url, gzip, o);
-        const n = await load(staticUrl, gzip, o);
+        const runs = [];
+        for (let round = 0; round < rounds; round++) {
+          const u = await load(url, gzip, o);
+          const b = before ? await load(before.url, gzip, o) : null;
+          const n = await load(staticUrl, gzip, o);
+          runs.push({ u, b, n, ratio: (u.requestsPerSec as number) / (n.requestsPerSec as number) });
+        }
+        const median = [...runs].sort((x, y) => x.ratio - y.ratio)[Math.floor((runs.length - 1) / 2)];
         const row = {
           key: `${entries}:${gzip ? 'gzip' : 'plain'}`,
           entries,
@@ -137,16 +159,19 @@ export async function pages(o: PagesOptions, log: (s: string) => void): Promise<
           unfoldSentGzip: gzip ? zipped.encoding === 'gzip' : false,
           bytes: gzip ? gzBytes.length : plain.body.length,
           etag: plain.etag !== null,
-          unfold: u,
-          nginx: n,
-          ratio: (u.requestsPerSec as number) / (n.requestsPerSec as number),
+          unfold: median.u,
+          nginx: median.n,
+          ratio: median.ratio,
+          ...(median.b ? { before: median.b, beforeRatio: (median.b.requestsPerSec as number) / (median.n.requestsPerSec as number) } : {}),
+          rounds: runs.map((r) => Number(r.ratio.toFixed(3))),
         };
-        log(`  → ${row.key}: Unfold ${Math.round(u.requestsPerSec as number)} req/s vs nginx ${Math.round(n.requestsPerSec as number)} req/s = ${row.ratio.toFixed(2)}×`);
+        log(`  → ${row.key}: Unfold ${Math.round(median.u.requestsPerSec as number)} req/s vs nginx ${Math.round(median.n.requestsPerSec as number)} req/s = ${row.ratio.toFixed(2)}× (rounds: ${row.rounds.join(', ')})${median.b ? `; before ${Math.round(median.b.requestsPerSec as number)} req/s` : ''}`);
         rows.push(row);
       }
     } finally {
       await nginx?.stop();
-      await srv.stop();
+      await cur.srv.stop();
+      await before?.srv.stop();
       rmrf(www);
     }
   }

@@ -7,7 +7,12 @@
  *   POST /publish         → body is the data line; 204 after the fan-out
  *   GET  /__bench/stats   → ServerStats
  *
- * Arg (JSON): { port, processes? }. With processes > 1 it runs as that many processes on
+ * Its sockets send each write at once (TCP_NODELAY), as Node's HTTP server does for Unfold
+ * and for Socket.IO: the floor for the same job, delivering every message when it is
+ * written. `nagle: true` keeps net's default instead (writes may wait to be coalesced),
+ * the "floor, Nagle" row that shows what that trade buys.
+ *
+ * Arg (JSON): { port, processes?, nagle? }. With processes > 1 it runs as that many processes on
  * one port (cluster.ts): a publish goes to the primary, which hands it to every process,
  * and each writes its one Buffer to its own sockets; 204 once all have.
  */
@@ -16,7 +21,7 @@ import { announce, childArgs } from '../lib/proc.ts';
 import { FanoutTimer, serverStats } from '../lib/server-stats.ts';
 import { isWorker, joinPrimary, runPrimary } from './cluster.ts';
 
-const a = childArgs<{ port: number; processes?: number }>();
+const a = childArgs<{ port: number; processes?: number; nagle?: boolean }>();
 const multi = (a.processes ?? 1) > 1;
 if (multi && !isWorker()) runPrimary({ workers: a.processes!, info: { port: a.port } });
 else startFloor();
@@ -38,7 +43,7 @@ function startFloor(): void {
     sock.end(`HTTP/1.1 ${status}\r\ncontent-type: ${type}\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
   }
 
-  const server = net.createServer((sock) => {
+  const server = net.createServer({ noDelay: !a.nagle }, (sock) => {
     let buf = Buffer.alloc(0);
     sock.on('error', () => {});
     const onData = (d: Buffer) => {
