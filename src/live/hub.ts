@@ -41,6 +41,8 @@ interface Channel {
   refill: boolean;
   lastPresence: number;
   idleSince: number;
+  /** When this channel last wrote to all its readers (a change or presence): a heartbeat is only for quiet streams. */
+  lastSent: number;
 }
 
 const IDLE_CHANNEL_MS = 60_000;
@@ -55,7 +57,9 @@ export class Hub {
     this.ringSize = o.ringSize ?? 512;
     o.bus.subscribe((c) => this.onChange(c));
     o.bus.onResume(() => this.resyncAll());
-    this.timers.push(setInterval(() => this.heartbeat(), o.heartbeatMs));
+    // Checked four times per interval, so a quiet stream still hears from us at least once
+    // per heartbeatMs, while a stream that carried a change meanwhile gets no heartbeat.
+    this.timers.push(setInterval(() => this.heartbeat(), o.heartbeatMs / 4));
     this.timers.push(setInterval(() => this.resyncAll(), o.resyncMs));
     this.timers.push(setInterval(() => void this.broadcastPresence(), o.presenceMs ?? 5_000));
     for (const t of this.timers) t.unref();
@@ -140,6 +144,7 @@ export class Hub {
       refill: false,
       lastPresence: -1,
       idleSince: 0,
+      lastSent: Date.now(),
     };
     // Changes that arrive while we read the starting cursor are kept in `early`, then sorted in.
     created.ready = (async () => {
@@ -192,6 +197,7 @@ export class Hub {
       }
     }
     ch.ring.push({ cursor: c.cursor, frame, entryId });
+    ch.lastSent = Date.now();
     if (ch.ring.length > this.ringSize) ch.ring.shift();
     const max = this.o.maxBuffer;
     for (const r of ch.readers) {
@@ -252,7 +258,10 @@ export class Hub {
   }
 
   private heartbeat(): void {
+    const now = Date.now();
     for (const ch of this.channels.values()) {
+      if (now - ch.lastSent < (this.o.heartbeatMs * 3) / 4) continue;
+      ch.lastSent = now;
       for (const r of ch.readers) if (buffered(r) <= this.o.maxBuffer) send(r, HEARTBEAT, HEARTBEAT_CHUNK);
     }
   }
@@ -270,6 +279,7 @@ export class Hub {
       const total = await this.o.presence.total(ch.id, ch.readers.size).catch(() => ch.readers.size);
       if (total === ch.lastPresence || ch.readers.size === 0) continue;
       ch.lastPresence = total;
+      ch.lastSent = Date.now();
       const frame = this.presenceFrame(total);
       const chunk = chunked(frame);
       for (const r of ch.readers) if (!r.pending && buffered(r) <= this.o.maxBuffer) send(r, frame, chunk);

@@ -1,0 +1,79 @@
+/**
+ * Heartbeats keep quiet streams open through proxies; a stream that carries changes is not
+ * quiet. With mocked clocks: an idle reader hears a heartbeat at least once per interval,
+ * a busy one hears none, and one comes back once the changes stop.
+ */
+import { test, mock } from 'node:test';
+import assert from 'node:assert/strict';
+import { EventEmitter } from 'node:events';
+import type { ServerResponse } from 'node:http';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { connect } from '../../src/db/connect.ts';
+import { migrateToLatest } from '../../src/db/migrate.ts';
+import { MemoryBus } from '../../src/live/bus.ts';
+import { LocalPresence } from '../../src/live/presence.ts';
+import { Hub } from '../../src/live/hub.ts';
+
+/** A response without a socket: the hub writes through it (the ServerResponse path). */
+class FakeResponse extends EventEmitter {
+  text = '';
+  destroyed = false;
+  writableLength = 0;
+  writeHead() {
+    return this;
+  }
+  write(b: Buffer | string) {
+    this.text += b.toString();
+    return true;
+  }
+  end() {}
+  destroy() {
+    this.destroyed = true;
+  }
+  heartbeats(): number {
+    return this.text.split(': heartbeat\n').length - 1;
+  }
+}
+
+test('heartbeats: at least one per interval on a quiet stream, none while changes flow', async () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'unfold-hb-'));
+  const db = await connect({ dataDir, databaseUrl: null });
+  await migrateToLatest(db.kysely);
+  const now = new Date().toISOString();
+  await db.kysely.insertInto('liveblogs').values({
+    id: 'lb1', slug: 'lb1', title: 't', lead: '', description: '', status: 'live', language: 'en', started_at: now, ended_at: null,
+    audio_stream_url: null, comments_mode: 'open', cursor: 0, created_by: null, created_at: now, updated_at: now,
+  }).execute();
+  mock.timers.enable({ apis: ['setInterval', 'Date'] });
+  const bus = new MemoryBus();
+  const hub = new Hub({ db: db.kysely, bus, presence: new LocalPresence(), heartbeatMs: 1000, maxBuffer: 1 << 20, resyncMs: 600_000, presenceMs: 600_000 });
+  try {
+    const res = new FakeResponse();
+    await hub.addReader('lb1', res as unknown as ServerResponse, null);
+
+    // Quiet: every 1000 ms of silence brings a heartbeat.
+    mock.timers.tick(1000);
+    assert.equal(res.heartbeats(), 1);
+    mock.timers.tick(1000);
+    assert.equal(res.heartbeats(), 2);
+
+    // Busy: a change every 400 ms for 5 s, no heartbeat at all.
+    for (let cursor = 1; cursor <= 12; cursor++) {
+      await bus.publish({ liveblogId: 'lb1', cursor, event: 'entry.published', payload: `{"entry":{"id":"e${cursor}"}}` });
+      mock.timers.tick(400);
+    }
+    assert.match(res.text, /id: 12\n/);
+    assert.equal(res.heartbeats(), 2, 'no heartbeat while changes flow');
+
+    // Quiet again: the next one comes within the interval.
+    mock.timers.tick(1000);
+    assert.equal(res.heartbeats(), 3);
+  } finally {
+    mock.timers.reset();
+    hub.close();
+    await db.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});
