@@ -6,7 +6,7 @@
  *
  *   --readers 1000,10000   fan-out sizes (storm: the first one)
  *   --max                  add 50k readers (also `--readers max`); unless --rate/--messages are
- *                          given, that size runs 40 messages at --max-rate (2/s). Sizes above what
+ *                          given, that size runs 20 messages at --max-rate (0.5/s: one core keeps up). Sizes above what
  *                          one process holds (`ulimit -n` less 2000, at most 18k) run as several
  *                          server processes on one port and several load processes
  *                          (scenarios/fanout.ts); Socket.IO sits those out
@@ -50,9 +50,9 @@ const { values: v, positionals } = parseArgs({
     readers: { type: 'string' },
     max: { type: 'boolean', default: false },
     rate: { type: 'string' },
-    'max-rate': { type: 'string', default: '2' },
+    'max-rate': { type: 'string', default: '0.5' },
     messages: { type: 'string' },
-    targets: { type: 'string', default: 'floor,socketio,socketio-official,unfold' },
+    targets: { type: 'string', default: 'floor,floor-nagle,socketio,socketio-official,unfold' },
     rev: { type: 'string' },
     before: { type: 'string' },
     rounds: { type: 'string' },
@@ -151,10 +151,10 @@ await guard('fanout', async () => {
     const big = n === maxReaders;
     const unfoldNodeArgs = v['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, '.tmp', 'prof')}`] : [];
     const nRate = big && !v.rate ? Number(v['max-rate']) : rate;
-    const nMessages = big && !v.messages ? 40 : messages;
+    const nMessages = big && !v.messages ? 20 : messages;
     // A size's row at its usual rate and count keeps the plain key; any other (a lighter
     // 50k run, say) is a row of its own beside it rather than in its place.
-    const usual = nRate === (big ? Number(v['max-rate']) : 10) && nMessages === (big ? 40 : 100);
+    const usual = nRate === (big ? Number(v['max-rate']) : 10) && nMessages === (big ? 20 : 100);
     const suffix = usual ? '' : `@${nRate}/s×${nMessages}`;
     const rows = (await fanout(
       // At the largest N the before/after pair and the official Socket.IO client are
