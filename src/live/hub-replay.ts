@@ -30,7 +30,7 @@ export async function replayFromLog(db: Kysely<Database>, liveblogId: string, re
   }
   for (const p of reader.pending ?? []) {
     if (p.cursor > reader.pos) {
-      send(reader, p.frame);
+      send(reader, p.frame, p.chunk);
       reader.pos = p.cursor;
     }
   }

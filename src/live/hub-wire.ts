@@ -15,6 +15,14 @@ import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { HEARTBEAT, chunked, retryFrame, sseFrame } from './sse.ts';
 
+/** One change on the wire: its SSE frame and the same frame as an HTTP chunk, built once for all readers. */
+export interface Wire {
+  cursor: number;
+  frame: Buffer;
+  chunk: Buffer;
+  entryId?: string | null;
+}
+
 export interface Reader {
   res: ServerResponse;
   /** Set for a direct reader (see above); null when `res` does the writing. */
@@ -22,7 +30,7 @@ export interface Reader {
   /** Highest cursor this reader has been sent; frames at or below it are skipped. */
   pos: number;
   /** While the reader replays from the change log, live frames wait here. */
-  pending: { cursor: number; frame: Buffer }[] | null;
+  pending: Wire[] | null;
   /** Bytes held in `pending`: bounded by maxBuffer like a live reader's socket queue. */
   pendingBytes: number;
 }

@@ -11,6 +11,7 @@ import type { Bus } from './bus.ts';
 import { changesAfter, cursorBounds, type Change } from './change-log.ts';
 import { REPLAY_PAGE, replayFromLog } from './hub-replay.ts';
 import { HEARTBEAT, chunked, sseFrame } from './sse.ts';
+import type { Wire } from './hub-wire.ts';
 import { HEARTBEAT_CHUNK, RESET, buffered, endStream, entryIdOf, openReader, send, type Reader } from './hub-wire.ts';
 import type { Presence } from './presence.ts';
 
@@ -34,7 +35,8 @@ interface Channel {
   isReady: boolean;
   early: Change[];
   readers: Set<Reader>;
-  ring: { cursor: number; frame: Buffer; entryId: string | null }[];
+  /** Recent changes for reconnects: each frame with its HTTP chunk (the frame is a view into it). */
+  ring: Wire[];
   held: Map<number, Change>;
   filling: boolean;
   /** A fill was asked for while one ran: its read may predate the change that asked. */
@@ -46,6 +48,13 @@ interface Channel {
 }
 
 const IDLE_CHANNEL_MS = 60_000;
+
+/** A change as an SSE frame and as one HTTP chunk, in one Buffer: the frame is a view into the chunk. */
+function wire(cursor: number, event: string, data: string): { frame: Buffer; chunk: Buffer } {
+  const bare = sseFrame({ id: cursor, event, data });
+  const chunk = chunked(bare);
+  return { frame: chunk.subarray(chunk.length - 2 - bare.length, chunk.length - 2), chunk };
+}
 
 export class Hub {
   private channels = new Map<string, Channel>();
@@ -101,7 +110,7 @@ export class Hub {
     const ringStart = ch.ring.length ? ch.ring[0].cursor : Infinity;
     if (reader.pos + 1 >= ringStart) {
       // Most reconnects are recent: replay from memory, synchronously, so nothing interleaves.
-      for (const f of ch.ring) if (f.cursor > reader.pos) send(reader, f.frame);
+      for (const f of ch.ring) if (f.cursor > reader.pos) send(reader, f.frame, f.chunk);
       reader.pos = ch.last;
       return;
     }
@@ -185,24 +194,23 @@ export class Hub {
   }
 
   private deliver(ch: Channel, c: Change): void {
-    const frame = sseFrame({ id: c.cursor, event: c.event, data: c.payload });
     // Both wire forms are built once per change; the loop below only picks one per reader.
-    const chunk = chunked(frame);
+    const { frame, chunk } = wire(c.cursor, c.event, c.payload);
     ch.last = c.cursor;
     const entryId = entryIdOf(c.payload);
     // As in the change log: a deleted entry's earlier frames no longer replay its text.
     if (c.event === 'entry.deleted' && entryId) {
       for (const f of ch.ring) {
-        if (f.entryId === entryId) f.frame = sseFrame({ id: f.cursor, event: c.event, data: c.payload });
+        if (f.entryId === entryId) Object.assign(f, wire(f.cursor, c.event, c.payload));
       }
     }
-    ch.ring.push({ cursor: c.cursor, frame, entryId });
+    ch.ring.push({ cursor: c.cursor, frame, chunk, entryId });
     ch.lastSent = Date.now();
     if (ch.ring.length > this.ringSize) ch.ring.shift();
     const max = this.o.maxBuffer;
     for (const r of ch.readers) {
       if (r.pending) {
-        r.pending.push({ cursor: c.cursor, frame });
+        r.pending.push({ cursor: c.cursor, frame, chunk });
         r.pendingBytes += frame.length;
         if (r.pendingBytes > this.o.maxBuffer) r.res.destroy(); // replay ends at its next step
       } else if (c.cursor > r.pos) {
