@@ -13,6 +13,7 @@ import { childArgs, report } from '../lib/proc.ts';
 import { fakeEntryJson, entryBody, headline } from '../lib/payload.ts';
 import { summarize, round } from '../lib/stats.ts';
 import type { ServerStats } from '../lib/server-stats.ts';
+import { fanoutResult } from './fanout-result.ts';
 import { makeReader, type Reader, type Sink, type Target } from './readers.ts';
 
 export interface LoadArgs {
@@ -264,8 +265,6 @@ async function main() {
   const delivered = got.reduce((s, x) => s + x, 0);
   const committedCount = committed.reduce((s, x) => s + x, 0);
   const expected = committedCount * expectEach;
-  const spread: number[] = [];
-  for (let k = 0; k < M; k++) if (got[k] > 0) spread.push(lastAt[k] - firstAt[k]);
   // Exact loss count: every reader must hold every cursor from the first one to the last.
   let lost = gaps;
   let maxCursor = 0;
@@ -280,38 +279,11 @@ async function main() {
     if (lastCursor[i] < 0) lost += maxCursor - minFirst + 1;
     else lost += maxCursor - lastCursor[i] + (firstCursor[i] - minFirst);
   }
-  const lat = summarize(latencies.subarray(0, nLat));
-  const cpuUs = after.cpuUserUs + after.cpuSystemUs - (before.cpuUserUs + before.cpuSystemUs);
-  const fan = summarize(after.fanouts);
-  const result: Record<string, unknown> = {
-    readers: N,
-    connected,
-    connectMs: round(connectMs, 0),
-    messages: M,
-    committed: committedCount,
-    rate: a.rate,
-    delivered,
-    expected,
-    deliveredRatio: round(delivered / Math.max(1, expected), 4),
-    missingAtEnd: expected - delivered,
-    drainedAfterMs: round(drainedAfter, 0),
-    latencyMs: { p50: round(lat.p50, 1), p99: round(lat.p99, 1), max: round(lat.max, 1), mean: round(lat.mean, 1) },
-    // Per message: first and last arrival after its send, to see whether the run kept up.
-    perMessageMs: Array.from({ length: Math.min(M, 300) }, (_, k) => (got[k] ? [round(firstAt[k] - sendAt[k], 0), round(lastAt[k] - sendAt[k], 0)] : null)),
-    publishAckMs: { p50: round(summarize(ackMs).p50, 1), p99: round(summarize(ackMs).p99, 1) },
-    clientSpreadMs: { p50: round(summarize(spread).p50, 1), p99: round(summarize(spread).p99, 1) },
-    fanoutLoopMs: { p50: round(fan.p50, 2), p99: round(fan.p99, 2), max: round(fan.max, 2), n: fan.n },
-    serverCpuMsPerMessage: round(cpuUs / 1000 / Math.max(1, committedCount), 2),
-    serverCpuUsPerWrite: round(cpuUs / Math.max(1, delivered), 2),
-    rssMB: round(held.rss / 2 ** 20, 1),
-    rssPerReaderKB: round((held.rss - idle.rss) / 1024 / Math.max(1, connected), 2),
-    heapPerReaderKB: round((held.heapUsed - idle.heapUsed) / 1024 / Math.max(1, connected), 2),
-    externalPerReaderKB: round((held.external - idle.external) / 1024 / Math.max(1, connected), 2),
-    serverReaders: held.readers,
-    duplicates: dup,
-    lost,
-    failures: Object.fromEntries(failures),
-  };
+  const result = fanoutResult({
+    readers: N, connected, connectMs, messages: M, committed: committedCount, rate: a.rate, delivered, expected,
+    drainedAfterMs: drainedAfter, latencies: latencies.subarray(0, nLat), sendAt, firstAt, lastAt, got, ackMs,
+    idle, held, before, after, duplicates: dup, lost, failures,
+  });
   if (a.mode === 'storm') {
     const caught: number[] = [];
     let notCaught = 0;

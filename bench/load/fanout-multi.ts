@@ -15,9 +15,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { childArgs, report } from '../lib/proc.ts';
 import { fakeEntryJson, entryBody, headline } from '../lib/payload.ts';
-import { summarize, round } from '../lib/stats.ts';
+import { round } from '../lib/stats.ts';
 import type { ServerStats } from '../lib/server-stats.ts';
 import type { LoadArgs } from './fanout-load.ts';
+import { fanoutResult } from './fanout-result.ts';
 import { mono, type FromShard, type ShardArgs, type ShardResult, type ToShard } from './shard-protocol.ts';
 
 const a = childArgs<LoadArgs & { processes: number }>();
@@ -168,45 +169,17 @@ async function main() {
     pooled.set(p.latencies, off);
     off += p.latencies.length;
   }
-  const lat = summarize(pooled);
-  const spread: number[] = [];
-  for (let k = 0; k < M; k++) if (got[k] > 0) spread.push(lastAt[k] - firstAt[k]);
-  const cpuUs = after.cpuUserUs + after.cpuSystemUs - (before.cpuUserUs + before.cpuSystemUs);
-  const fan = summarize(after.fanouts);
-  const ack = summarize(ackMs);
   report({
-    readers: N,
-    connected,
-    connectMs: round(connectMs, 0),
-    messages: M,
-    committed: committedCount,
-    rate: a.rate,
-    delivered,
-    expected,
-    deliveredRatio: round(delivered / Math.max(1, expected), 4),
-    missingAtEnd: expected - delivered,
-    drainedAfterMs: round(Math.max(...parts.map((p) => p.drainedAt)) - lastSent, 0),
-    latencyMs: { p50: round(lat.p50, 1), p99: round(lat.p99, 1), max: round(lat.max, 1), mean: round(lat.mean, 1) },
-    perMessageMs: Array.from({ length: Math.min(M, 300) }, (_, k) => (got[k] ? [round(firstAt[k] - sendAt[k], 0), round(lastAt[k] - sendAt[k], 0)] : null)),
-    publishAckMs: { p50: round(ack.p50, 1), p99: round(ack.p99, 1) },
-    clientSpreadMs: { p50: round(summarize(spread).p50, 1), p99: round(summarize(spread).p99, 1) },
-    // Per fan-out loop in each server process (K samples per message with K processes).
-    fanoutLoopMs: { p50: round(fan.p50, 2), p99: round(fan.p99, 2), max: round(fan.max, 2), n: fan.n },
-    serverCpuMsPerMessage: round(cpuUs / 1000 / Math.max(1, committedCount), 2),
-    serverCpuUsPerWrite: round(cpuUs / Math.max(1, delivered), 2),
-    rssMB: round(held.rss / 2 ** 20, 1),
-    rssPerReaderKB: round((held.rss - idle.rss) / 1024 / Math.max(1, connected), 2),
-    heapPerReaderKB: round((held.heapUsed - idle.heapUsed) / 1024 / Math.max(1, connected), 2),
-    externalPerReaderKB: round((held.external - idle.external) / 1024 / Math.max(1, connected), 2),
-    serverReaders: held.readers,
+    ...fanoutResult({
+      readers: N, connected, connectMs, messages: M, committed: committedCount, rate: a.rate, delivered, expected,
+      drainedAfterMs: Math.max(...parts.map((p) => p.drainedAt)) - lastSent, latencies: pooled, sendAt, firstAt, lastAt, got, ackMs,
+      idle, held, before, after, duplicates: dup, lost, failures,
+    }),
     serverProcesses: held.processes ?? 1,
     // Of the CPU above, what helper processes (Unfold's private Redis) spent.
     serverHelperCpuMs: round((((after as { helpersCpuUs?: number }).helpersCpuUs ?? 0) - ((before as { helpersCpuUs?: number }).helpersCpuUs ?? 0)) / 1000, 1),
     serverReadersPerProcess: (held as { perProcess?: { readers: number }[] }).perProcess?.map((p) => p.readers),
     loadProcesses: S,
-    duplicates: dup,
-    lost,
-    failures: Object.fromEntries(failures),
   });
   agent.destroy();
   process.exit(0);
