@@ -67,9 +67,9 @@ function connectSqlite(opts: ConnectOptions): Db {
 }
 
 /**
- * Kysely's SQLite driver prepares every query anew, and SQLite compiling the same SQL
- * again is a large part of a small query's cost (the profiles of the write path and of
- * stream connects showed it). Statements are kept by their SQL text and reused: the
+ * Kysely's SQLite driver prepares every query anew: SQLite compiles the same SQL again
+ * each time (`prepare` showed in the profiles of the write path and of stream connects;
+ * a write's time is still its fsync). Statements are kept by their SQL text and reused: the
  * driver runs each to completion at once (better-sqlite3 is synchronous), except a
  * streamed select, which keeps its statement `busy` — that one gets a fresh statement.
  * Bounded, since `in (…)` lists make SQL texts of many lengths.
