@@ -9,7 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { makeTestApp, type TestApp } from '../helpers/test-app.ts';
 import { launchBrowser, skipWithoutBrowser } from '../helpers/browser.ts';
 import { hashPassword } from '../../src/auth/password.ts';
@@ -40,6 +40,16 @@ async function signedInDesk(email: string): Promise<Page> {
 async function published(): Promise<{ id: string; body: string; publishedAt: string }[]> {
   const r = await t.app.inject(`/api/v1/liveblogs/${lbId}/entries?limit=100`);
   return r.json().items;
+}
+
+/**
+ * Switches the browser context's network and waits until the page itself sees the change
+ * (navigator.onLine): on a loaded machine the page can still be online for a moment after
+ * setOffline resolves, and a message composed then would be sent.
+ */
+async function network(page: Page, online: boolean): Promise<void> {
+  await page.context().setOffline(!online);
+  await page.waitForFunction((on) => navigator.onLine === on, online);
 }
 
 async function compose(page: Page, body: string): Promise<void> {
@@ -106,11 +116,10 @@ test('sign in, create a live blog, publish with Ctrl+Enter → on the reader pag
 });
 
 test('offline: two entries are queued, survive a reload, and appear once each, in order, when back online', { skip }, async () => {
-  const ctx: BrowserContext = desk.context();
   // The service worker must hold the desk before the connection goes.
   await desk.evaluate(() => navigator.serviceWorker.ready.then(() => true));
   const before = (await published()).length;
-  await ctx.setOffline(true);
+  await network(desk, false);
   await compose(desk, 'Offline one');
   await compose(desk, 'Offline two');
   await desk.locator('.outbox-item[data-state=queued]', { hasText: 'Offline two' }).waitFor();
@@ -125,7 +134,7 @@ test('offline: two entries are queued, survive a reload, and appear once each, i
   assert.equal(await desk.locator(waiting).count(), 2, 'the queue survived the reload');
   assert.equal((await published()).length, before, 'nothing reached the server while offline');
 
-  await ctx.setOffline(false);
+  await network(desk, true);
   await desk.locator('.outbox-item[data-state=sent]', { hasText: 'Offline two' }).waitFor();
   const items = await published();
   const one = items.filter((e) => e.body === 'Offline one');
@@ -258,8 +267,7 @@ test('autosave conflict: a draft changed on another device keeps the text typed 
 });
 
 test('an entry that waited offline shows when it was written and when it was sent', { skip }, async () => {
-  const ctx = desk.context();
-  await ctx.setOffline(true);
+  await network(desk, false);
   await compose(desk, 'Written in the tunnel');
   await desk.locator('.outbox-item[data-state=queued]', { hasText: 'Written in the tunnel' }).waitFor();
   // Written two hours ago, as far as the outbox knows (no waiting in the test itself).
@@ -270,7 +278,7 @@ test('an entry that waited offline shows when it was written and when it was sen
   });
   await desk.reload();
   await desk.locator('#c-body').waitFor();
-  await ctx.setOffline(false);
+  await network(desk, true);
   const sent = desk.locator('.outbox-item[data-state=sent]', { hasText: 'Written in the tunnel' });
   await sent.waitFor();
   assert.match((await sent.locator('.sent-late').textContent()) ?? '', /^written \d\d:\d\d, sent \d\d:\d\d$/);
@@ -279,26 +287,25 @@ test('an entry that waited offline shows when it was written and when it was sen
 });
 
 test('offline: the draft stays on the device, is saved when back; publishing it offline sends the draft itself, once', { skip }, async () => {
-  const ctx = desk.context();
   await desk.fill('#c-body', 'Tunnel draft');
   await desk.locator('.draft-state[data-state=saved]').waitFor();
   const [d] = (await draftsOf('ana@desk.test')).filter((x) => x.body === 'Tunnel draft');
-  await ctx.setOffline(true);
+  await network(desk, false);
   await desk.fill('#c-body', 'Tunnel draft, more while offline');
   await desk.locator('.draft-state[data-state=offline]').waitFor();
   await desk.reload();
   await composerValue(desk, 'Tunnel draft, more while offline');
-  await ctx.setOffline(false);
+  await network(desk, true);
   await desk.locator('.draft-state[data-state=saved]').waitFor();
   assert.deepEqual((await draftsOf('ana@desk.test')).filter((x) => x.id === d.id).map((x) => x.body), ['Tunnel draft, more while offline'], 'synced when back');
 
-  await ctx.setOffline(true);
+  await network(desk, false);
   await desk.fill('#c-body', 'Tunnel draft, final');
   await desk.press('#c-body', 'Control+Enter');
   await desk.locator('.outbox-item[data-state=queued]', { hasText: 'Tunnel draft, final' }).waitFor();
   await desk.reload();
   await desk.locator('#c-body').waitFor();
-  await ctx.setOffline(false);
+  await network(desk, true);
   await desk.locator('.outbox-item[data-state=sent]', { hasText: 'Tunnel draft, final' }).waitFor();
   const pub = (await published()).filter((e) => e.body.startsWith('Tunnel draft'));
   assert.deepEqual(pub.map((e) => [e.id, e.body]), [[d.id, 'Tunnel draft, final']], 'the draft was published, once, with the final text');
@@ -431,7 +438,7 @@ test('a session renewed in another tab (stale CSRF token): the entry is sent wit
   await tabC.goto(`${base}/desk#/lb/${lbId}`);
   await compose(tabC, 'Written in a tab opened offline');
   await tabC.locator('.outbox-item[data-state=queued]', { hasText: 'Written in a tab opened offline' }).waitFor();
-  await ctx.setOffline(false);
+  await network(tabC, true);
   await tabC.locator('.outbox-item[data-state=sent]', { hasText: 'Written in a tab opened offline' }).waitFor();
   assert.equal((await published()).filter((e) => e.body === 'Written in a tab opened offline').length, 1, 'exactly once');
   await ctx.close();
