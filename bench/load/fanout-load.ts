@@ -14,6 +14,7 @@ import { fakeEntryJson, entryBody, headline } from '../lib/payload.ts';
 import { summarize, round } from '../lib/stats.ts';
 import type { ServerStats } from '../lib/server-stats.ts';
 import { fanoutResult } from './fanout-result.ts';
+import { Arrivals } from './arrivals.ts';
 import { makeReader, type Reader, type Sink, type Target } from './readers.ts';
 
 export interface LoadArgs {
@@ -66,18 +67,13 @@ const now = () => performance.now();
 // ---- per-reader and per-message state, in flat arrays (no per-message objects) ----
 const sendAt = new Float64Array(M).fill(NaN);
 const committed = new Uint8Array(M);
-const got = new Int32Array(M);
-const firstAt = new Float64Array(M).fill(Infinity);
-const lastAt = new Float64Array(M).fill(0);
+const arrivals = new Arrivals(N, M);
+const { got, firstAt, lastAt, firstCursor, lastCursor } = arrivals;
 const latencies = new Float32Array(N * M);
 let nLat = 0;
-const lastCursor = new Float64Array(N).fill(-1);
-const firstCursor = new Float64Array(N).fill(-1);
 const lastSeq = new Int32Array(N).fill(-1);
 const isOpen = new Uint8Array(N);
 const counted = new Uint8Array(N);
-let dup = 0;
-let gaps = 0;
 let opened = 0;
 let failed = 0;
 let reconnects = 0;
@@ -123,20 +119,9 @@ const sink: Sink = {
     // bound) is left out of every figure rather than skewing them.
     if (phase !== 'connect' && !counted[i]) return;
     const t = now();
-    const prev = lastCursor[i];
-    if (prev >= 0) {
-      if (cursor <= prev) {
-        dup++;
-        return;
-      }
-      if (cursor > prev + 1) gaps += cursor - prev - 1;
-    } else firstCursor[i] = cursor;
-    lastCursor[i] = cursor;
+    if (!arrivals.record(i, cursor, seq, t)) return;
     if (seq >= 0 && seq < M) {
       lastSeq[i] = seq;
-      got[seq]++;
-      if (t < firstAt[seq]) firstAt[seq] = t;
-      if (t > lastAt[seq]) lastAt[seq] = t;
       latencies[nLat++] = t - sendAt[seq];
       if (stormTarget[i] >= 0 && Number.isNaN(caughtAt[i]) && seq >= stormTarget[i]) caughtAt[i] = t;
     }
@@ -252,10 +237,7 @@ async function main() {
   // Storm: every reader must be back (or out of tries) before the drain bound starts.
   if (stormDone) await stormDone;
   const expectEach = connected;
-  await until(() => {
-    for (let k = 0; k < M; k++) if (committed[k] && got[k] < expectEach) return false;
-    return true;
-  }, a.drainMs);
+  await until(() => arrivals.complete(committed, expectEach), a.drainMs);
   const drainedAfter = now() - lastSent;
   const after = await stats(false);
 
@@ -266,7 +248,7 @@ async function main() {
   const committedCount = committed.reduce((s, x) => s + x, 0);
   const expected = committedCount * expectEach;
   // Exact loss count: every reader must hold every cursor from the first one to the last.
-  let lost = gaps;
+  let lost = arrivals.gaps;
   let maxCursor = 0;
   let minFirst = Infinity;
   for (let i = 0; i < N; i++) {
@@ -282,7 +264,7 @@ async function main() {
   const result = fanoutResult({
     readers: N, connected, connectMs, messages: M, committed: committedCount, rate: a.rate, delivered, expected,
     drainedAfterMs: drainedAfter, latencies: latencies.subarray(0, nLat), sendAt, firstAt, lastAt, got, ackMs,
-    idle, held, before, after, duplicates: dup, lost, failures,
+    idle, held, before, after, duplicates: arrivals.duplicates, lost, failures,
   });
   if (a.mode === 'storm') {
     const caught: number[] = [];

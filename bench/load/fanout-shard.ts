@@ -10,6 +10,7 @@
  */
 import { makeReader, type Reader, type Sink } from './readers.ts';
 import { mono, type FromShard, type ShardArgs, type ToShard } from './shard-protocol.ts';
+import { Arrivals } from './arrivals.ts';
 
 const a = JSON.parse(process.argv[2]) as ShardArgs;
 const N = a.readers;
@@ -18,20 +19,15 @@ const send = (m: FromShard) => process.send!(m);
 // The coordinator gone (crashed or killed) means this run is over.
 process.on('disconnect', () => process.exit(1));
 
-const got = new Int32Array(M);
-const firstAt = new Float64Array(M).fill(Infinity);
-const lastAt = new Float64Array(M).fill(0);
+const arrivals = new Arrivals(N, M);
+const { got, firstAt, lastAt, firstCursor, lastCursor } = arrivals;
 // Arrivals as (sequence, time); latencies are computed once the send times are known.
 const arrSeq = new Int32Array(N * M);
 const arrAt = new Float64Array(N * M);
 let nArr = 0;
-const lastCursor = new Float64Array(N).fill(-1);
-const firstCursor = new Float64Array(N).fill(-1);
 const isOpen = new Uint8Array(N);
 const counted = new Uint8Array(N);
 let timing = false;
-let dup = 0;
-let gaps = 0;
 let opened = 0;
 let failed = 0;
 const failures: Record<string, number> = {};
@@ -61,19 +57,8 @@ const sink: Sink = {
     // As in fanout-load.ts: a reader not open when timing began stays out of every figure.
     if (timing && !counted[i]) return;
     const t = mono();
-    const prev = lastCursor[i];
-    if (prev >= 0) {
-      if (cursor <= prev) {
-        dup++;
-        return;
-      }
-      if (cursor > prev + 1) gaps += cursor - prev - 1;
-    } else firstCursor[i] = cursor;
-    lastCursor[i] = cursor;
+    if (!arrivals.record(i, cursor, seq, t)) return;
     if (seq >= 0 && seq < M) {
-      got[seq]++;
-      if (t < firstAt[seq]) firstAt[seq] = t;
-      if (t > lastAt[seq]) lastAt[seq] = t;
       arrSeq[nArr] = seq;
       arrAt[nArr++] = t;
     }
@@ -112,10 +97,7 @@ send({ t: 'connected', connected, connectMs: mono() - t0 });
 
 process.on('message', async (m: ToShard) => {
   if (m.t !== 'drain') return;
-  await until(() => {
-    for (let k = 0; k < M; k++) if (m.committed[k] && got[k] < connected) return false;
-    return true;
-  }, m.drainMs);
+  await until(() => arrivals.complete(m.committed, connected), m.drainMs);
   const drainedAt = mono();
   const latencies = new Float32Array(nArr);
   for (let j = 0; j < nArr; j++) latencies[j] = arrAt[j] - m.sendAt[arrSeq[j]];
@@ -138,5 +120,5 @@ process.on('message', async (m: ToShard) => {
     if (firstCursor[i] < minFirst) minFirst = firstCursor[i];
   }
   for (const r of readers) r.drop();
-  send({ t: 'result', connected, got, firstAt, lastAt, latencies, dup, gaps, withMessages, without, sumFirst, sumLast, maxCursor, minFirst, drainedAt, failures });
+  send({ t: 'result', connected, got, firstAt, lastAt, latencies, dup: arrivals.duplicates, gaps: arrivals.gaps, withMessages, without, sumFirst, sumLast, maxCursor, minFirst, drainedAt, failures });
 });
