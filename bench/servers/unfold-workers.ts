@@ -10,22 +10,15 @@
  * Arg (JSON): { port, db: 'sqlite'|'postgres', pgUrl?, entries?, srcRoot?, processes }
  */
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { childArgs, rmrf, ROOT } from '../lib/proc.ts';
+import { childArgs } from '../lib/proc.ts';
 import { freePort } from '../lib/net.ts';
-import { entryBody } from '../lib/payload.ts';
-import { FanoutTimer, serverStats } from '../lib/server-stats.ts';
+import { serverStats } from '../lib/server-stats.ts';
 import { isWorker, joinPrimary, runPrimary } from './cluster.ts';
+import { freshDatabase, instrument, loadUnfold, seedLiveblog, type UnfoldArgs } from './unfold-setup.ts';
 
-interface Args {
-  port: number;
-  db: 'sqlite' | 'postgres';
-  pgUrl?: string;
-  entries?: number;
-  srcRoot?: string;
+interface Args extends UnfoldArgs {
   processes: number;
 }
 
@@ -36,9 +29,7 @@ interface Shared {
 }
 
 const a = childArgs<Args>();
-const src = a.srcRoot ?? path.join(ROOT, 'src');
-const { loadConfig } = await import(path.join(src, 'config.ts'));
-const { buildApp } = await import(path.join(src, 'app.ts'));
+const u = await loadUnfold(a);
 
 if (isWorker()) await worker(JSON.parse(process.env.BENCH_UNFOLD!) as Shared);
 else await primary();
@@ -61,43 +52,17 @@ async function startRedis(): Promise<{ url: string; pid: number; stop(): void }>
 }
 
 async function primary(): Promise<void> {
-  const { connect } = await import(path.join(src, 'db/connect.ts'));
-  const { migrateToLatest } = await import(path.join(src, 'db/migrate.ts'));
-  const { MemoryBus } = await import(path.join(src, 'live/bus.ts'));
-  const { LocalPresence } = await import(path.join(src, 'live/presence.ts'));
-  const { systemClock, iso } = await import(path.join(src, 'time.ts'));
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'unfold-bench-'));
-  const schema = a.db === 'postgres' ? `bench_${process.pid}_${Date.now().toString(36)}` : undefined;
   const redis = await startRedis();
-  const env: Record<string, string> = {
-    UNFOLD_DATA_DIR: dataDir,
-    UNFOLD_DEMO: '0',
-    HOST: '127.0.0.1',
-    PORT: String(a.port),
-    LOG_LEVEL: 'silent',
-    REDIS_URL: redis.url,
-    REDIS_PREFIX: `bench${process.pid}:`,
-    ...(a.db === 'postgres' ? { DATABASE_URL: a.pgUrl ?? 'postgres://postgres@127.0.0.1:5432/test', PG_SCHEMA: schema! } : {}),
-  };
-  const config = loadConfig(env);
-  const db = await connect({ dataDir, databaseUrl: config.databaseUrl, pgPoolMax: config.pgPoolMax, pgStatementTimeoutMs: config.pgStatementTimeoutMs, pgSchema: schema });
+  const { env, schema, config, db, cleanup: dropDatabase } = await freshDatabase(u, a, { REDIS_URL: redis.url, REDIS_PREFIX: `bench${process.pid}:` });
   const cleanup = async () => {
     redis.stop();
-    if (schema) await db.kysely.schema.dropSchema(schema).ifExists().cascade().execute().catch(() => {});
-    await db.close().catch(() => {});
-    rmrf(dataDir);
+    await dropDatabase();
   };
   try {
-    await migrateToLatest(db.kysely);
+    await u.migrateToLatest(db.kysely);
     // Set-up only: the workers serve with the Redis bus.
-    const { app, services } = await buildApp({ config, db, bus: new MemoryBus(), presence: new LocalPresence(), clock: systemClock });
-    const now = iso(new Date());
-    const editor = await services.users.create({ email: 'bench@bench.invalid', name: 'Bench Editor', role: 'editor', passwordHash: null }, now);
-    const token = await services.users.createToken(editor.id, 'bench', now);
-    const lb = await services.liveblogs.create(editor, { title: 'Bench live blog', status: 'live' });
-    for (let i = 0; i < (a.entries ?? 0); i++) {
-      await services.entries.create(editor, lb.id, { headline: `Seeded entry ${i + 1}`, body: entryBody(i) });
-    }
+    const { app, services } = await u.buildApp({ config, db, bus: new u.MemoryBus(), presence: new u.LocalPresence(), clock: u.systemClock });
+    const { token, lb } = await seedLiveblog(u, services, a.entries);
     await app.close();
     runPrimary({
       workers: a.processes,
@@ -113,19 +78,12 @@ async function primary(): Promise<void> {
 }
 
 async function worker(shared: Shared): Promise<void> {
-  const { openDeps } = await import(path.join(src, 'runtime.ts'));
-  const config = loadConfig({ ...shared.env, UNFOLD_NODE_ID: `bench-w${process.env.BENCH_WORKER_INDEX}` });
+  const { openDeps } = await import(path.join(u.src, 'runtime.ts'));
+  const config = u.loadConfig({ ...shared.env, UNFOLD_NODE_ID: `bench-w${process.env.BENCH_WORKER_INDEX}` });
   const deps = await openDeps(config);
-  const { app, services } = await buildApp(deps);
-  // As in unfold-server.ts: time each fan-out loop by wrapping the hub's (private) deliver.
-  const timer = new FanoutTimer();
-  const hub = services.hub as unknown as { deliver: (...x: unknown[]) => void; readerCount: number };
-  const deliver = hub.deliver;
-  hub.deliver = function (...x: unknown[]) {
-    timer.time(() => deliver.apply(this, x));
-  };
+  const { app, services } = await u.buildApp(deps);
+  const { timer, hub } = instrument(app, services);
   const peer = joinPrimary({ local: (gc) => serverStats(hub.readerCount, timer, gc) });
-  app.get('/__bench/heap', async () => ({ file: (await import('node:v8')).writeHeapSnapshot(path.join(ROOT, '.tmp', `unfold-${Date.now()}.heapsnapshot`)) }));
   app.get('/__bench/stats', async (req: { query: { gc?: string } }) => peer.stats(req.query.gc === '1'));
   await app.listen({ port: a.port, host: '127.0.0.1', backlog: 4096 });
   const stop = async () => {
