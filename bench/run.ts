@@ -17,6 +17,8 @@
  *   --before REV           also run Unfold as built at REV (fan-out, pages): before/after in one run
  *   --rounds N             interleaved rounds per fan-out size (default: 3 up to 1k readers, else 1)
  *   --cpu-prof             write a CPU profile of the Unfold server (fan-out) to .tmp/prof/
+ *   --unfold-node-args "--perf-basic-prof"   more node flags for the Unfold server (fan-out, storm);
+ *                          that one lets `perf record -g -p PID` name JS frames (bench/notes.md)
  *   --seconds 5            per load run in pages/writes                --quiet
  *   report                 only render BENCHMARKS.md again from results.json
  */
@@ -57,6 +59,7 @@ const { values: v, positionals } = parseArgs({
     before: { type: 'string' },
     rounds: { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
+    'unfold-node-args': { type: 'string' },
     'per-process': { type: 'string' },
     seconds: { type: 'string', default: '5' },
     'pg-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/test' },
@@ -66,6 +69,12 @@ const { values: v, positionals } = parseArgs({
     'report': { type: 'string', default: path.join(ROOT, 'BENCHMARKS.md') },
   },
 });
+
+/** Node flags for the Unfold server under test: a V8 CPU profile, and any given by hand. */
+const unfoldNodeArgs = [
+  ...(v['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, '.tmp', 'prof')}`] : []),
+  ...(v['unfold-node-args']?.split(' ').filter(Boolean) ?? []),
+];
 
 const ALL = ['fanout', 'pages', 'writes', 'storm', 'start'];
 // `npm run bench -- report`: only render BENCHMARKS.md again from bench/results.json.
@@ -149,8 +158,7 @@ await guard('fanout', async () => {
   const prev: any[] = results.scenarios.fanout?.rows ?? [];
   for (const n of readersList) {
     const big = n === maxReaders;
-    const unfoldNodeArgs = v['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, '.tmp', 'prof')}`] : [];
-    const nRate = big && !v.rate ? Number(v['max-rate']) : rate;
+      const nRate = big && !v.rate ? Number(v['max-rate']) : rate;
     const nMessages = big && !v.messages ? 20 : messages;
     // A size's row at its usual rate and count keeps the plain key; any other (a lighter
     // 50k run, say) is a row of its own beside it rather than in its place.
@@ -171,7 +179,6 @@ await guard('fanout', async () => {
 });
 await guard('storm', async () => {
   const n = v.readers ? readersList[0] : 10_000;
-  const unfoldNodeArgs = v['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, '.tmp', 'prof')}`] : [];
   results.scenarios.storm = stamp(await storm({ src: srcRoot, readers: n, rate, messages, dropAfter: Math.floor(messages * 0.3), unfoldNodeArgs, quiet: v.quiet }, log));
   save();
 });

@@ -86,15 +86,17 @@ export async function seedLiveblog(u: Unfold, services: Any, entries = 0): Promi
 }
 
 /**
- * Times each fan-out loop by wrapping the hub's (private) deliver — here and only here —
- * and adds GET /__bench/heap, a heap snapshot on demand (bench/tools/heap-diff.ts).
+ * Times each fan-out loop by wrapping the hub's (private) fan-out — here and only here:
+ * `flush` since the hub batches changes per turn of the event loop, `deliver` in earlier
+ * builds (--before) — and adds GET /__bench/heap, a heap snapshot on demand (bench/tools/heap-diff.ts).
  */
 export function instrument(app: Any, services: Any): { timer: FanoutTimer; hub: { readerCount: number } } {
   const timer = new FanoutTimer();
-  const hub = services.hub as { deliver: (...x: unknown[]) => void; readerCount: number };
-  const deliver = hub.deliver;
-  hub.deliver = function (...x: unknown[]) {
-    timer.time(() => deliver.apply(this, x));
+  const hub = services.hub as Record<string, unknown> & { readerCount: number };
+  const name = typeof hub.flush === 'function' ? 'flush' : 'deliver';
+  const fanout = hub[name] as (...x: unknown[]) => void;
+  hub[name] = function (this: unknown, ...x: unknown[]) {
+    timer.time(() => fanout.apply(this, x));
   };
   app.get('/__bench/heap', async () => ({ file: (await import('node:v8')).writeHeapSnapshot(path.join(ROOT, '.tmp', `unfold-${Date.now()}.heapsnapshot`)) }));
   return { timer, hub };

@@ -45,6 +45,9 @@ interface Channel {
   idleSince: number;
   /** When this channel last wrote to all its readers (a change or presence): a heartbeat is only for quiet streams. */
   lastSent: number;
+  /** Changes accepted since the last fan-out, in cursor order; written by `flush`. */
+  outbox: Wire[];
+  flushing: NodeJS.Immediate | null;
 }
 
 const IDLE_CHANNEL_MS = 60_000;
@@ -154,6 +157,8 @@ export class Hub {
       lastPresence: -1,
       idleSince: 0,
       lastSent: Date.now(),
+      outbox: [],
+      flushing: null,
     };
     // Changes that arrive while we read the starting cursor are kept in `early`, then sorted in.
     created.ready = (async () => {
@@ -193,8 +198,17 @@ export class Hub {
     for (const k of ch.held.keys()) if (k <= ch.last) ch.held.delete(k);
   }
 
+  /**
+   * Takes a change in order: the ring has it at once (a reader arriving now replays it from
+   * memory); the readers get it in the next fan-out, which runs once the I/O that is ready
+   * has been handled (setImmediate). Idle, that is the same turn of the event loop. Behind,
+   * when changes arrive faster than one fan-out writes them, every change that came in
+   * during a fan-out leaves in the next one, as one write per reader instead of one each:
+   * a fan-out costs about the same for one frame as for three, so a backlog drains instead
+   * of growing (docs/decisions/007).
+   */
   private deliver(ch: Channel, c: Change): void {
-    // Both wire forms are built once per change; the loop below only picks one per reader.
+    // Both wire forms are built once per change; the fan-out only picks one per reader.
     const { frame, chunk } = wire(c.cursor, c.event, c.payload);
     ch.last = c.cursor;
     const entryId = entryIdOf(c.payload);
@@ -205,21 +219,37 @@ export class Hub {
       }
     }
     ch.ring.push({ cursor: c.cursor, frame, chunk, entryId });
-    ch.lastSent = Date.now();
     if (ch.ring.length > this.ringSize) ch.ring.shift();
+    ch.outbox.push({ cursor: c.cursor, frame, chunk });
+    ch.lastSent = Date.now();
+    ch.flushing ??= setImmediate(() => this.flush(ch));
+  }
+
+  /** The fan-out: every change in the outbox to every reader that lacks it, in one write each. */
+  private flush(ch: Channel): void {
+    ch.flushing = null;
+    const box = ch.outbox;
+    if (box.length === 0) return;
+    ch.outbox = [];
+    const first = box[0].cursor;
+    const last = box[box.length - 1].cursor;
+    // The frames joined once for all readers (one change: its own Buffers, no copy).
+    const all = box.length === 1 ? box[0] : { frame: Buffer.concat(box.map((w) => w.frame)), chunk: Buffer.concat(box.map((w) => w.chunk)) };
     const max = this.o.maxBuffer;
     for (const r of ch.readers) {
       if (r.pending) {
-        r.pending.push({ cursor: c.cursor, frame, chunk });
-        r.pendingBytes += frame.length;
-        if (r.pendingBytes > this.o.maxBuffer) r.res.destroy(); // replay ends at its next step
-      } else if (c.cursor > r.pos) {
+        for (const w of box) r.pending.push(w);
+        r.pendingBytes += all.frame.length;
+        if (r.pendingBytes > max) r.res.destroy(); // replay ends at its next step
+      } else if (last > r.pos) {
         if (buffered(r) > max) {
           r.res.destroy(); // too slow: it will reconnect with Last-Event-ID and replay
-        } else {
-          send(r, frame, chunk);
-          r.pos = c.cursor;
+          continue;
         }
+        // A reader that joined after part of the box was taken (it replayed those) gets the rest.
+        if (r.pos < first) send(r, all.frame, all.chunk);
+        else for (const w of box) if (w.cursor > r.pos) send(r, w.frame, w.chunk);
+        r.pos = last;
       }
     }
   }
@@ -299,6 +329,7 @@ export class Hub {
     this.closed = true;
     for (const t of this.timers) clearInterval(t);
     for (const ch of this.channels.values()) {
+      if (ch.flushing) clearImmediate(ch.flushing);
       for (const r of ch.readers) endStream(r);
       ch.readers.clear();
     }

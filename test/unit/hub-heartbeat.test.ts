@@ -64,6 +64,7 @@ test('heartbeats: at least one per interval on a quiet stream, none while change
       await bus.publish({ liveblogId: 'lb1', cursor, event: 'entry.published', payload: `{"entry":{"id":"e${cursor}"}}` });
       mock.timers.tick(400);
     }
+    await new Promise((r) => setImmediate(r)); // the fan-out runs once the turn's I/O is handled
     assert.match(res.text, /id: 12\n/);
     assert.equal(res.heartbeats(), 2, 'no heartbeat while changes flow');
 

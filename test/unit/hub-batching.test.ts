@@ -1,0 +1,103 @@
+/**
+ * The hub's fan-out runs once per turn of the event loop: changes that arrive in the same
+ * turn (behind a long fan-out, they all do) leave as one write per reader, while a change
+ * that arrives alone leaves alone, at once. Readers that join between a change and its
+ * fan-out still get every change exactly once, in order.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { EventEmitter } from 'node:events';
+import type { ServerResponse } from 'node:http';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { connect } from '../../src/db/connect.ts';
+import { migrateToLatest } from '../../src/db/migrate.ts';
+import { MemoryBus } from '../../src/live/bus.ts';
+import { LocalPresence } from '../../src/live/presence.ts';
+import { Hub } from '../../src/live/hub.ts';
+
+/** A response without a socket: the hub writes through it; each write is kept apart. */
+class FakeResponse extends EventEmitter {
+  writes: string[] = [];
+  destroyed = false;
+  writableLength = 0;
+  writeHead() {
+    return this;
+  }
+  write(b: Buffer | string) {
+    this.writes.push(b.toString());
+    return true;
+  }
+  end() {}
+  destroy() {
+    this.destroyed = true;
+  }
+  /** The change ids of each write that carried changes. */
+  changeWrites(): number[][] {
+    return this.writes.map((w) => [...w.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]))).filter((ids) => ids.length > 0);
+  }
+  ids(): number[] {
+    return this.changeWrites().flat();
+  }
+}
+
+const turn = () => new Promise((r) => setImmediate(r));
+
+test('changes of one turn leave in one write per reader; late joiners get each change exactly once', async () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'unfold-batch-'));
+  const db = await connect({ dataDir, databaseUrl: null });
+  await migrateToLatest(db.kysely);
+  const now = new Date().toISOString();
+  await db.kysely.insertInto('liveblogs').values({
+    id: 'lb1', slug: 'lb1', title: 't', lead: '', description: '', status: 'live', language: 'en', started_at: now, ended_at: null,
+    audio_stream_url: null, comments_mode: 'open', cursor: 0, created_by: null, created_at: now, updated_at: now,
+  }).execute();
+  const bus = new MemoryBus();
+  const hub = new Hub({ db: db.kysely, bus, presence: new LocalPresence(), heartbeatMs: 60_000, maxBuffer: 1 << 20, resyncMs: 600_000, presenceMs: 600_000 });
+  const publish = (cursor: number) => bus.publish({ liveblogId: 'lb1', cursor, event: 'entry.published', payload: `{"entry":{"id":"e${cursor}"}}` });
+  const reader = async (lastEventId: number | null) => {
+    const res = new FakeResponse();
+    await hub.addReader('lb1', res as unknown as ServerResponse, lastEventId);
+    return res;
+  };
+  try {
+    const a = await reader(null);
+
+    // Three changes in one turn: one write carrying all three, in order.
+    await publish(1);
+    await publish(2);
+    await publish(3);
+    assert.deepEqual(a.ids(), [], 'nothing is written before the fan-out');
+    await turn();
+    assert.deepEqual(a.changeWrites(), [[1, 2, 3]]);
+
+    // A reader joining before the fan-out replays 4 from memory; the fan-out skips it.
+    await publish(4);
+    const b = await reader(3);
+    await turn();
+    assert.deepEqual(b.ids(), [4]);
+
+    // A reader joining in the middle of a batch gets only the part it has not replayed.
+    await publish(5);
+    const c = await reader(4);
+    await publish(6);
+    await turn();
+    assert.deepEqual(c.ids(), [5, 6]);
+    assert.deepEqual(c.changeWrites(), [[5], [6]]);
+    assert.deepEqual(b.ids(), [4, 5, 6]);
+    assert.deepEqual(b.changeWrites(), [[4], [5, 6]]);
+
+    // One change per turn: each leaves on its own, in its own turn (no added wait).
+    await publish(7);
+    await turn();
+    await publish(8);
+    await turn();
+    assert.deepEqual(a.changeWrites(), [[1, 2, 3], [4], [5, 6], [7], [8]]);
+    assert.deepEqual(c.ids(), [5, 6, 7, 8]);
+  } finally {
+    hub.close();
+    await db.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});
