@@ -100,25 +100,38 @@ export class Hub {
     if (res.destroyed) return;
     // Shutting down: close at once so the client reconnects to a node that is staying.
     if (this.closed) return void res.destroy();
-    const reader = openReader(res, lastEventId ?? ch.last);
-    res.on('close', () => this.removeReader(ch, reader));
-    ch.readers.add(reader);
-    ch.idleSince = 0;
-    this.sendPresenceTo(ch, reader);
-    if (reader.pos >= ch.last) {
-      // A reader ahead of this node (it came from a faster one) just waits for the bus.
-      if (reader.pos > ch.last) await this.checkAhead(ch, reader);
-      return;
+    const reader = this.open(ch, res, lastEventId ?? ch.last);
+    // A reader ahead of this node (it came from a faster one) waits for the bus, if its cursor exists.
+    if (reader.pos > ch.last) await this.checkAhead(ch, reader);
+    else if (reader.pending) await this.replayFromLog(ch, reader);
+  }
+
+  /**
+   * Starts the stream and sends what memory holds: the head, the reader count and, for
+   * most reconnects (they are recent), the missed changes from the ring — synchronously,
+   * so nothing interleaves, and corked, so the socket gets one write instead of one for
+   * each (a reconnect storm is 10k of these at once). Older cursors replay from the log.
+   */
+  private open(ch: Channel, res: ServerResponse, pos: number): Reader {
+    const sock = res.socket;
+    sock?.cork();
+    try {
+      const reader = openReader(res, pos);
+      res.on('close', () => this.removeReader(ch, reader));
+      ch.readers.add(reader);
+      ch.idleSince = 0;
+      this.sendPresenceTo(ch, reader);
+      if (reader.pos < ch.last) {
+        const ringStart = ch.ring.length ? ch.ring[0].cursor : Infinity;
+        if (reader.pos + 1 >= ringStart) {
+          for (const f of ch.ring) if (f.cursor > reader.pos) send(reader, f.frame, f.chunk);
+          reader.pos = ch.last;
+        } else reader.pending = [];
+      }
+      return reader;
+    } finally {
+      sock?.uncork();
     }
-    const ringStart = ch.ring.length ? ch.ring[0].cursor : Infinity;
-    if (reader.pos + 1 >= ringStart) {
-      // Most reconnects are recent: replay from memory, synchronously, so nothing interleaves.
-      for (const f of ch.ring) if (f.cursor > reader.pos) send(reader, f.frame, f.chunk);
-      reader.pos = ch.last;
-      return;
-    }
-    reader.pending = [];
-    await this.replayFromLog(ch, reader);
   }
 
   private async checkAhead(ch: Channel, reader: Reader): Promise<void> {

@@ -27,7 +27,7 @@ export function streamRoutes(app: FastifyInstance, liveblogs: LiveblogService, h
     async (req, reply) => {
       // The header wins: EventSource sends it on its own reconnects, newer than the URL's.
       const cursor = parseCursor(req.headers['last-event-id'] ?? req.query.lastEventId);
-      const lb = await liveblogs.get(req.params.id, req.user);
+      const lb = await liveblogs.getForStream(req.params.id, req.user);
       // A HEAD (a balancer's probe) learns the stream exists; it must not become a reader.
       if (req.method === 'HEAD') return reply.code(200).type('text/event-stream; charset=utf-8').header('cache-control', 'no-store').send();
       reply.hijack();

@@ -3,6 +3,7 @@ import type { Deps } from '../deps.ts';
 import type { LiveblogTable } from '../db/schema.ts';
 import { conflict, notFound } from '../errors.ts';
 import { newId } from '../ids.ts';
+import { Lru } from '../lru.ts';
 import { appendChange } from '../live/change-log.ts';
 import { publishCommitted } from '../live/bus.ts';
 import { dbRejected } from '../http/db-rejected.ts';
@@ -28,14 +29,39 @@ export function canSeeLiveblog(lb: Pick<LiveblogTable, 'status'>, viewer: User |
   return lb.status !== 'draft' || can(viewer, 'liveblogs:drafts');
 }
 
+/** How long a stream connect may trust a live blog's row read by an earlier connect. */
+const STREAM_LOOKUP_MS = 1000;
+
 export class LiveblogService {
   constructor(private readonly d: Deps) {}
+
+  /** Recent lookups for stream connects, as promises: concurrent connects share one read. */
+  private streamLookups = new Lru<{ at: number; row: Promise<LiveblogTable | undefined> }>(1000);
 
   private view = (r: LiveblogTable) => toLiveblog(r, this.d.config.publicUrl);
 
   /** A live blog the viewer may see, or 404 (drafts are invisible to the public). */
   async get(id: string, viewer: User | null): Promise<LiveblogTable> {
     return this.visible(await liveblogStore.byId(this.d.db.kysely, id), viewer);
+  }
+
+  /**
+   * `get` for stream connects. When a story breaks, or a network blip drops every reader
+   * at once, thousands of connects a second ask for the same row: they share one read for
+   * up to STREAM_LOOKUP_MS. A change of status (a live blog back to draft) reaches new
+   * streams within that time on every node, at once on this one.
+   */
+  async getForStream(id: string, viewer: User | null): Promise<LiveblogTable> {
+    const now = Date.now();
+    let hit = this.streamLookups.get(id);
+    if (!hit || now - hit.at > STREAM_LOOKUP_MS) {
+      const entry = { at: now, row: liveblogStore.byId(this.d.db.kysely, id) };
+      // A failed read is not kept: the next connect asks the database again.
+      entry.row.catch(() => this.streamLookups.get(id) === entry && this.streamLookups.delete(id));
+      this.streamLookups.set(id, entry);
+      hit = entry;
+    }
+    return this.visible(await hit.row, viewer);
   }
 
   async getBySlug(slug: string, viewer: User | null): Promise<LiveblogTable> {
@@ -130,6 +156,7 @@ export class LiveblogService {
       const change = await appendChange(trx, id, 'liveblog.updated', (cursor) => ({ liveblog: this.view({ ...next, cursor }) }), now);
       return { result: this.view({ ...next, cursor: change.cursor }), change };
     });
+    this.streamLookups.delete(id);
     await publishCommitted(this.d.bus, change);
     return result;
   }

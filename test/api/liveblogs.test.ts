@@ -131,3 +131,23 @@ test('/metrics counts a change once even when the bus delivers it twice', async 
   await t.deps.bus.publish({ liveblogId: lb.id, cursor: Number(change.cursor), event: 'entry.published', payload: change.payload });
   assert.equal(await count(), before + 1);
 });
+
+test('stream connects share one read of the live blog; a switch to draft shuts new streams out at once', async (ctx) => {
+  const { liveblogStore } = await import('../../src/liveblogs/liveblog-store.ts');
+  const lb = (await post(editor, { title: 'Storm', status: 'live' })).json();
+  const reads = ctx.mock.method(liveblogStore, 'byId');
+  const svc = t.services.liveblogs;
+  // A reconnect storm: many connects at once, one read.
+  const rows = await Promise.all(Array.from({ length: 50 }, () => svc.getForStream(lb.id, null)));
+  assert.ok(rows.every((r) => r.id === lb.id));
+  assert.equal(reads.mock.callCount(), 1);
+  // Back to draft: the public may no longer open its stream, with no wait for the lookup to age.
+  const patch = await t.app.inject({ method: 'PATCH', url: `/api/v1/liveblogs/${lb.id}`, headers: auth(editor), payload: { status: 'draft' } });
+  assert.equal(patch.statusCode, 200);
+  await assert.rejects(svc.getForStream(lb.id, null), (e: { status?: number }) => e.status === 404);
+  // A failed read is not kept: the next connect asks again.
+  reads.mock.mockImplementationOnce(() => Promise.reject(new Error('database away')));
+  const other = (await post(editor, { title: 'Storm 2', status: 'live' })).json();
+  await assert.rejects(svc.getForStream(other.id, null), /database away/);
+  assert.equal((await svc.getForStream(other.id, null)).id, other.id);
+});
