@@ -16,6 +16,7 @@ import type { ServerStats } from '../lib/server-stats.ts';
 import { fanoutResult } from './fanout-result.ts';
 import { Arrivals } from './arrivals.ts';
 import { makeReader, type Reader, type Sink, type Target } from './readers.ts';
+import { warmUp } from './warmup.ts';
 
 export interface LoadArgs {
   mode: 'fanout' | 'storm';
@@ -30,8 +31,9 @@ export interface LoadArgs {
   /** Storm: drop everyone after this many messages were sent. */
   dropAfter?: number;
   drainMs: number;
-  /** Messages sent before measuring (seq -1: delivered and checked for order, not timed). */
+  /** Messages sent before measuring, and how fast (warmup.ts). */
   warmup: number;
+  warmupRate?: number;
   connectConcurrency: number;
 }
 
@@ -205,12 +207,7 @@ async function main() {
   await sleep(Math.min(3000, 500 + N / 20));
   const held = await stats(true);
 
-  // Warm-up messages (not counted: their sequence number is -1) let the JIT settle first.
-  for (let w = 0; w < a.warmup; w++) {
-    await publish(-1);
-    await sleep(1000 / a.rate);
-  }
-  await sleep(300);
+  await warmUp(publish, a);
   const before = await stats(false);
 
   // Open loop: message k goes out at start + k/rate whatever happened to message k-1.

@@ -20,6 +20,7 @@ import type { ServerStats } from '../lib/server-stats.ts';
 import type { LoadArgs } from './fanout-load.ts';
 import { fanoutResult } from './fanout-result.ts';
 import { mono, type FromShard, type ShardArgs, type ShardResult, type ToShard } from './shard-protocol.ts';
+import { warmUp } from './warmup.ts';
 
 const a = childArgs<LoadArgs & { processes: number }>();
 const N = a.readers;
@@ -115,11 +116,7 @@ async function main() {
   await sleep(Math.min(3000, 500 + N / 20));
   const held = await stats(true);
 
-  for (let w = 0; w < a.warmup; w++) {
-    await publish(-1);
-    await sleep(1000 / a.rate);
-  }
-  await sleep(300);
+  await warmUp(publish, a);
   const before = await stats(false);
 
   const start = mono() + 100;
