@@ -151,6 +151,9 @@ function start(s: Any | undefined): string {
   ].join('\n');
 }
 
+/** Kept up: every message reached every reader, and the p99 stayed under a second (no growing backlog). */
+const keptUp = (row: Any) => delivery(row).ratio >= 1 && row.latencyMs.p99 < 1000;
+
 function goals(r: Any): string {
   const rows: string[][] = [];
   const fo = r.scenarios?.fanout?.rows ?? [];
@@ -164,7 +167,13 @@ function goals(r: Any): string {
     rows.push([`fan-out ${kn(n)}: CPU per delivered message within 1.3× floor`, `${c.toFixed(2)}×`, c <= 1.3 ? 'yes' : 'no']);
     for (const peer of ['socketio', 'socketio-official']) {
       const sio = fo.find((x: Any) => x.readers === n && x.target === peer);
-      if (sio) rows.push([`fan-out ${kn(n)}: keep up where ${NAMES[peer]} falls behind`, `Unfold p99 ${f(u.latencyMs.p99, 0)} ms, ${f(delivery(u).ratio * 100, 2)} % delivered; Socket.IO p99 ${f(sio.latencyMs.p99, 0)} ms, ${f(delivery(sio).ratio * 100, 2)} % (Unfold ÷ Socket.IO p99 ${ratio(u.latencyMs.p99, sio.latencyMs.p99)})`, delivery(u).ratio >= delivery(sio).ratio && u.latencyMs.p99 <= sio.latencyMs.p99 ? 'yes' : 'no']);
+      if (!sio) continue;
+      const measured = `Unfold p99 ${f(u.latencyMs.p99, 0)} ms, ${f(delivery(u).ratio * 100, 2)} % delivered; Socket.IO p99 ${f(sio.latencyMs.p99, 0)} ms, ${f(delivery(sio).ratio * 100, 2)} % (Unfold ÷ Socket.IO p99 ${ratio(u.latencyMs.p99, sio.latencyMs.p99)})`;
+      // The goal speaks of where the peer falls behind; where it keeps up, Unfold must keep up too.
+      const met = keptUp(sio)
+        ? keptUp(u) ? 'yes: both keep up at this size' : 'no'
+        : delivery(u).ratio >= delivery(sio).ratio && u.latencyMs.p99 <= sio.latencyMs.p99 ? 'yes' : 'no';
+      rows.push([`fan-out ${kn(n)}: keep up where ${NAMES[peer]} falls behind`, measured, met]);
     }
     if (n >= 10_000) rows.push([`fan-out ${kn(n)}: heap per idle reader ≤ 6 KB`, `${f(u.heapPerReaderKB, 2)} KB`, u.heapPerReaderKB <= 6 ? 'yes' : 'no']);
     if (n > 10_000) rows.push([`fan-out ${kn(n)} (most one node holds here): p99 under 1 s`, `${f(u.latencyMs.p99, 0)} ms`, u.latencyMs.p99 < 1000 ? 'yes' : 'no']);
@@ -205,7 +214,7 @@ ${goals(r)}
 ## 1. Fan-out: one live blog, N SSE readers
 
 Readers: raw sockets in one load process, spread over several 127.x.y.z source addresses
-(10k per address). Publishing: open loop, each message scheduled in advance; Unfold's go
+(1k per address). Publishing: open loop, each message scheduled in advance; Unfold's go
 through \`POST /api/v1/liveblogs/{id}/entries\` (token, validation, Markdown, commit),
 the floor's and Socket.IO's through a bare \`POST /publish\`; all carry the same ~600-byte
 Markdown body in an entry-shaped JSON, and their headline carries the sequence number and
