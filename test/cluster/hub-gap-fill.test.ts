@@ -6,18 +6,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EventEmitter } from 'node:events';
 import type { ServerResponse } from 'node:http';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { Kysely, type KyselyPlugin } from 'kysely';
 import { connect } from '../../src/db/connect.ts';
-import { migrateToLatest } from '../../src/db/migrate.ts';
 import { MemoryBus } from '../../src/live/bus.ts';
 import { LocalPresence } from '../../src/live/presence.ts';
 import { Hub } from '../../src/live/hub.ts';
 import { appendChange, type Change } from '../../src/live/change-log.ts';
+import { FakeResponse, hubDatabase } from '../helpers/hub-fixture.ts';
 import type { Database } from '../../src/db/schema.ts';
 
 /** Holds back the results of reads from the change log while `gate` is set. */
@@ -32,33 +28,8 @@ class GatePlugin implements KyselyPlugin {
   }
 }
 
-class FakeResponse extends EventEmitter {
-  chunks: string[] = [];
-  destroyed = false;
-  writableLength = 0;
-  writeHead() {
-    return this;
-  }
-  write(b: Buffer | string) {
-    this.chunks.push(b.toString());
-    this.emit('wrote');
-    return true;
-  }
-  end(b?: Buffer | string) {
-    if (b) this.write(b);
-  }
-  destroy() {
-    this.destroyed = true;
-  }
-  ids(): number[] {
-    return [...this.chunks.join('').matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]));
-  }
-}
-
 test('a change held behind a running fill is delivered without waiting for the resync', { timeout: 10_000 }, async () => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'unfold-hub-'));
-  const db = await connect({ dataDir, databaseUrl: null });
-  await migrateToLatest(db.kysely);
+  const { dataDir, db, close } = await hubDatabase();
   // Writers use a connection of their own: the gated read holds the hub's connection.
   const writer = await connect({ dataDir, databaseUrl: null });
   const gate = new GatePlugin();
@@ -67,10 +38,6 @@ test('a change held behind a running fill is delivered without waiting for the r
   const hub = new Hub({ db: gated, bus, presence: new LocalPresence(), heartbeatMs: 60_000, maxBuffer: 1 << 20, resyncMs: 600_000 });
   try {
     const now = new Date().toISOString();
-    await db.kysely.insertInto('liveblogs').values({
-      id: 'lb1', slug: 'lb1', title: 't', lead: '', description: '', status: 'live', language: 'en', started_at: now, ended_at: null,
-      audio_stream_url: null, comments_mode: 'open', cursor: 0, created_by: null, created_at: now, updated_at: now,
-    }).execute();
     const res = new FakeResponse();
     await hub.addReader('lb1', res as unknown as ServerResponse, null);
 
@@ -94,7 +61,6 @@ test('a change held behind a running fill is delivered without waiting for the r
   } finally {
     hub.close();
     await writer.close();
-    await db.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await close();
   }
 });

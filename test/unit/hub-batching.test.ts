@@ -6,53 +6,16 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EventEmitter } from 'node:events';
 import type { ServerResponse } from 'node:http';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { connect } from '../../src/db/connect.ts';
-import { migrateToLatest } from '../../src/db/migrate.ts';
 import { MemoryBus } from '../../src/live/bus.ts';
 import { LocalPresence } from '../../src/live/presence.ts';
 import { Hub } from '../../src/live/hub.ts';
-
-/** A response without a socket: the hub writes through it; each write is kept apart. */
-class FakeResponse extends EventEmitter {
-  writes: string[] = [];
-  destroyed = false;
-  writableLength = 0;
-  writeHead() {
-    return this;
-  }
-  write(b: Buffer | string) {
-    this.writes.push(b.toString());
-    return true;
-  }
-  end() {}
-  destroy() {
-    this.destroyed = true;
-  }
-  /** The change ids of each write that carried changes. */
-  changeWrites(): number[][] {
-    return this.writes.map((w) => [...w.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]))).filter((ids) => ids.length > 0);
-  }
-  ids(): number[] {
-    return this.changeWrites().flat();
-  }
-}
+import { FakeResponse, hubDatabase } from '../helpers/hub-fixture.ts';
 
 const turn = () => new Promise((r) => setImmediate(r));
 
 test('changes of one turn leave in one write per reader; late joiners get each change exactly once', async () => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'unfold-batch-'));
-  const db = await connect({ dataDir, databaseUrl: null });
-  await migrateToLatest(db.kysely);
-  const now = new Date().toISOString();
-  await db.kysely.insertInto('liveblogs').values({
-    id: 'lb1', slug: 'lb1', title: 't', lead: '', description: '', status: 'live', language: 'en', started_at: now, ended_at: null,
-    audio_stream_url: null, comments_mode: 'open', cursor: 0, created_by: null, created_at: now, updated_at: now,
-  }).execute();
+  const { db, close } = await hubDatabase();
   const bus = new MemoryBus();
   const hub = new Hub({ db: db.kysely, bus, presence: new LocalPresence(), heartbeatMs: 60_000, maxBuffer: 1 << 20, resyncMs: 600_000, presenceMs: 600_000 });
   const publish = (cursor: number) => bus.publish({ liveblogId: 'lb1', cursor, event: 'entry.published', payload: `{"entry":{"id":"e${cursor}"}}` });
@@ -97,7 +60,6 @@ test('changes of one turn leave in one write per reader; late joiners get each c
     assert.deepEqual(c.ids(), [5, 6, 7, 8]);
   } finally {
     hub.close();
-    await db.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await close();
   }
 });

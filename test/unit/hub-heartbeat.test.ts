@@ -5,47 +5,14 @@
  */
 import { test, mock } from 'node:test';
 import assert from 'node:assert/strict';
-import { EventEmitter } from 'node:events';
 import type { ServerResponse } from 'node:http';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { connect } from '../../src/db/connect.ts';
-import { migrateToLatest } from '../../src/db/migrate.ts';
 import { MemoryBus } from '../../src/live/bus.ts';
 import { LocalPresence } from '../../src/live/presence.ts';
 import { Hub } from '../../src/live/hub.ts';
-
-/** A response without a socket: the hub writes through it (the ServerResponse path). */
-class FakeResponse extends EventEmitter {
-  text = '';
-  destroyed = false;
-  writableLength = 0;
-  writeHead() {
-    return this;
-  }
-  write(b: Buffer | string) {
-    this.text += b.toString();
-    return true;
-  }
-  end() {}
-  destroy() {
-    this.destroyed = true;
-  }
-  heartbeats(): number {
-    return this.text.split(': heartbeat\n').length - 1;
-  }
-}
+import { FakeResponse, hubDatabase } from '../helpers/hub-fixture.ts';
 
 test('heartbeats: at least one per interval on a quiet stream, none while changes flow', async () => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'unfold-hb-'));
-  const db = await connect({ dataDir, databaseUrl: null });
-  await migrateToLatest(db.kysely);
-  const now = new Date().toISOString();
-  await db.kysely.insertInto('liveblogs').values({
-    id: 'lb1', slug: 'lb1', title: 't', lead: '', description: '', status: 'live', language: 'en', started_at: now, ended_at: null,
-    audio_stream_url: null, comments_mode: 'open', cursor: 0, created_by: null, created_at: now, updated_at: now,
-  }).execute();
+  const { db, close } = await hubDatabase();
   mock.timers.enable({ apis: ['setInterval', 'Date'] });
   const bus = new MemoryBus();
   const hub = new Hub({ db: db.kysely, bus, presence: new LocalPresence(), heartbeatMs: 1000, maxBuffer: 1 << 20, resyncMs: 600_000, presenceMs: 600_000 });
@@ -74,7 +41,6 @@ test('heartbeats: at least one per interval on a quiet stream, none while change
   } finally {
     mock.timers.reset();
     hub.close();
-    await db.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await close();
   }
 });
