@@ -444,6 +444,28 @@ test('a session renewed in another tab (stale CSRF token): the entry is sent wit
   await ctx.close();
 });
 
+test('signing out offline: the session ends once the network is back, so a reload does not sign the same person in again', { skip }, async () => {
+  const page = await signedInDesk('ana@desk.test');
+  // The session cookie as the browser holds it: the page cannot remove it, only the server can end it.
+  const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+  const whoseCookie = async () => (await t.app.inject({ url: '/api/v1/session', headers: { cookie } })).json().user?.email ?? null;
+  assert.equal(await whoseCookie(), 'ana@desk.test');
+
+  await network(page, false);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.locator('#email').waitFor();
+  assert.equal(await whoseCookie(), 'ana@desk.test', 'offline, the server has not heard of it yet');
+
+  await network(page, true);
+  const t0 = Date.now();
+  while ((await whoseCookie()) !== null && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 50));
+  assert.equal(await whoseCookie(), null, 'the session ended when the network came back');
+  await page.reload();
+  await page.locator('#email').waitFor();
+  assert.equal(await page.locator('header.top .who').count(), 0, 'nobody is signed in');
+  await page.context().close();
+});
+
 test('signing out of a shared laptop: the next person sees none of the lists or composer text; the unsaved text is kept as the author\'s draft', { skip }, async () => {
   const ben = (await t.services.users.byEmail('ben@desk.test'))!;
   const page = await signedInDesk('ana@desk.test');

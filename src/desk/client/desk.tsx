@@ -8,7 +8,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, NetworkError, lastKnownMe, rememberSession, rememberUser } from './api.ts';
 import { setOutboxUser, startOutbox } from './outbox.ts';
 import { SignIn } from './sign-in.tsx';
-import { forgetUserOnDevice, keepUnsavedText } from './sign-out.ts';
+import { endSession, finishPendingSignOut, forgetUserOnDevice, keepUnsavedText } from './sign-out.ts';
 import { LiveblogList } from './liveblog-list.tsx';
 import { LiveblogDesk } from './liveblog-desk.tsx';
 import { People } from './people.tsx';
@@ -47,7 +47,8 @@ function App() {
   // Who is signed in: on start, and whenever a request found the session gone or someone
   // else's (signed out elsewhere, or another person signed in in another tab).
   const whoIsThere = () =>
-    api<{ user: Me | null; csrfToken: string | null }>('GET', '/api/v1/session')
+    finishPendingSignOut()
+      .then(() => api<{ user: Me | null; csrfToken: string | null }>('GET', '/api/v1/session'))
       .then((s) => {
         rememberSession(s.user, s.csrfToken);
         setMe(s.user);
@@ -71,7 +72,13 @@ function App() {
   useEffect(() => {
     const out = () => void whoIsThere();
     addEventListener('unfold:signed-out', out);
-    return () => removeEventListener('unfold:signed-out', out);
+    // A sign-out made offline ends its session as soon as the network is back.
+    const back = () => void finishPendingSignOut();
+    addEventListener('online', back);
+    return () => {
+      removeEventListener('unfold:signed-out', out);
+      removeEventListener('online', back);
+    };
   }, []);
 
   if (me === undefined) return <p style="padding:1rem">Loading the desk…</p>;
@@ -87,7 +94,7 @@ function App() {
 
   const signOut = async () => {
     keepUnsavedText(me.id);
-    await api('DELETE', '/api/v1/session').catch(() => {});
+    await endSession(me.id);
     rememberSession(null, null);
     setMe(null);
     // After the desk is gone: nothing still on screen writes its cache back.

@@ -8,6 +8,7 @@
  * one person's items as another's, so it is saved now if the connection allows, or when
  * this same user signs in again — then it is in their "Drafts" on any device.
  */
+import { api, NetworkError, rememberSession } from './api.ts';
 import { forgetCache } from './cache.ts';
 import { linkOf } from './composer.tsx';
 import { allDocs, hasText, inputOf, isSaved, removeDocs } from './draft-store.ts';
@@ -31,4 +32,40 @@ export function forgetUserOnDevice(userId: string): void {
   // An earlier desk kept composer text under unfold:compose:<liveblog>, for no one in
   // particular: it cannot be given back to its author, and must not go to whoever comes next.
   removeKeys((k) => k.startsWith('unfold:compose:'));
+}
+
+/** Whose sign-out did not reach the server yet: their session must end before the desk trusts the cookie again. */
+const PENDING = 'unfold:signout-pending';
+
+/**
+ * Ends the session on the server. Offline, the session cookie (which the page cannot
+ * touch) would keep the signed-out person signed in at the next reload with a network, on
+ * a laptop someone else now uses: so the sign-out is remembered and finished first thing
+ * when the network is back (finishPendingSignOut).
+ */
+export async function endSession(userId: string): Promise<void> {
+  try {
+    await api('DELETE', '/api/v1/session');
+  } catch (e) {
+    if (e instanceof NetworkError) localStorage.setItem(PENDING, userId);
+  }
+}
+
+/** A sign-out that could not reach the server is finished now, if the network allows. */
+export async function finishPendingSignOut(): Promise<void> {
+  const userId = localStorage.getItem(PENDING);
+  if (!userId) return;
+  try {
+    const s = await api<{ user: { id: string } | null; csrfToken: string | null }>('GET', '/api/v1/session');
+    // Somebody else has signed in meanwhile: theirs is not the session to end.
+    if (s.user?.id === userId) {
+      rememberSession(null, s.csrfToken);
+      await api('DELETE', '/api/v1/session');
+    }
+    localStorage.removeItem(PENDING);
+  } catch (e) {
+    if (!(e instanceof NetworkError)) localStorage.removeItem(PENDING);
+  } finally {
+    rememberSession(null, null);
+  }
 }
