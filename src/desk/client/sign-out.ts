@@ -60,12 +60,14 @@ export async function finishPendingSignOut(): Promise<void> {
     // Somebody else has signed in meanwhile: theirs is not the session to end.
     if (s.user?.id === userId) {
       rememberSession(null, s.csrfToken);
-      await api('DELETE', '/api/v1/session');
+      try {
+        await api('DELETE', '/api/v1/session');
+      } finally {
+        rememberSession(null, null);
+      }
     }
     localStorage.removeItem(PENDING);
   } catch (e) {
     if (!(e instanceof NetworkError)) localStorage.removeItem(PENDING);
-  } finally {
-    rememberSession(null, null);
   }
 }
