@@ -8,15 +8,14 @@
  *
  * Arg (JSON): LoadArgs. Prints `BENCH_RESULT {json}`.
  */
-import http from 'node:http';
 import { childArgs, report } from '../lib/proc.ts';
-import { fakeEntryJson, entryBody, headline } from '../lib/payload.ts';
 import { summarize, round } from '../lib/stats.ts';
-import type { ServerStats } from '../lib/server-stats.ts';
 import { fanoutResult } from './fanout-result.ts';
 import { Arrivals } from './arrivals.ts';
 import { makeReader, type Reader, type Sink, type Target } from './readers.ts';
 import { warmUp } from './warmup.ts';
+import { closeLoadHttp, publishMessage, serverStats, type PublishTarget } from './load-http.ts';
+import { ConnectQueue } from './connect-queue.ts';
 
 export interface LoadArgs {
   mode: 'fanout' | 'storm';
@@ -25,7 +24,7 @@ export interface LoadArgs {
   /** Source addresses for the first connections, and (storm) for the reconnections. */
   addresses: string[];
   reconnectAddresses?: string[];
-  publish: { kind: 'unfold' | 'raw'; port: number; liveblogId?: string; token?: string };
+  publish: PublishTarget;
   rate: number;
   messages: number;
   /** Storm: drop everyone after this many messages were sent. */
@@ -47,22 +46,7 @@ const hardStop = setTimeout(() => {
 }, deadline - Date.now());
 hardStop.unref();
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
-
-function request(port: number, method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method, path, agent, headers: body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers } : headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-    });
-    req.on('error', reject);
-    req.setTimeout(30_000, () => req.destroy(new Error('timeout')));
-    req.end(body);
-  });
-}
-
-const stats = async (gc: boolean): Promise<ServerStats> => JSON.parse((await request(a.target.port, 'GET', `/__bench/stats${gc ? '?gc=1' : ''}`)).body);
+const stats = (gc: boolean) => serverStats(a.target.port, gc);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const now = () => performance.now();
 
@@ -112,7 +96,7 @@ const sink: Sink = {
       if (lastSeq[r.index] >= committedSeq) caughtAt[r.index] = now();
     }
     opened++;
-    next();
+    connects.settled();
     wake();
   },
   message(r, cursor, seq) {
@@ -137,7 +121,7 @@ const sink: Sink = {
       return;
     }
     failed++;
-    next();
+    connects.settled();
     wake();
   },
 };
@@ -147,31 +131,13 @@ const addr = (i: number, second = false) => {
   return list[i % list.length];
 };
 
-// Connect with a bounded number of handshakes in flight (the server's accept queue is finite).
-let queue: (() => void)[] = [];
-let inflight = 0;
-function next(): void {
-  inflight = Math.max(0, inflight - 1);
-  pump();
-}
-function pump(): void {
-  while (inflight < a.connectConcurrency && queue.length) {
-    inflight++;
-    queue.shift()!();
-  }
-}
+const connects = new ConnectQueue(a.connectConcurrency);
 
 async function connectAll(second: boolean): Promise<number> {
   const t0 = now();
   opened = 0;
   failed = 0;
-  queue = [];
-  inflight = 0;
-  for (let i = 0; i < N; i++) {
-    const r = readers[i];
-    queue.push(() => r.connect(addr(i, second), second && lastCursor[i] >= 0 ? lastCursor[i] : undefined));
-  }
-  pump();
+  connects.start(readers.map((r, i) => () => r.connect(addr(i, second), second && lastCursor[i] >= 0 ? lastCursor[i] : undefined)));
   await until(() => opened + failed >= N, 60_000 + N * 3);
   return now() - t0;
 }
@@ -181,18 +147,13 @@ async function publish(seq: number): Promise<void> {
   if (seq >= 0) sendAt[seq] = t;
   const stamp = performance.timeOrigin + t;
   try {
-    let res;
-    if (a.publish.kind === 'unfold') {
-      res = await request(a.publish.port, 'POST', `/api/v1/liveblogs/${a.publish.liveblogId}/entries`, JSON.stringify({ headline: headline(seq, stamp), body: entryBody(seq) }), {
-        authorization: `Bearer ${a.publish.token}`,
-      });
-    } else res = await request(a.publish.port, 'POST', '/publish', fakeEntryJson(seq, stamp));
-    if (res.status < 300 && seq < 0) return;
-    if (res.status < 300) ackMs.push(now() - t);
-    if (res.status < 300) {
+    const status = await publishMessage(a.publish, seq, stamp);
+    if (status < 300 && seq < 0) return;
+    if (status < 300) {
+      ackMs.push(now() - t);
       committed[seq] = 1;
       while (committed[committedSeq + 1]) committedSeq++;
-    } else failures.set(`publish ${res.status}`, (failures.get(`publish ${res.status}`) ?? 0) + 1);
+    } else failures.set(`publish ${status}`, (failures.get(`publish ${status}`) ?? 0) + 1);
   } catch (e) {
     failures.set(`publish ${(e as Error).message}`, (failures.get(`publish ${(e as Error).message}`) ?? 0) + 1);
   }
@@ -283,7 +244,7 @@ async function main() {
     };
   }
   for (const r of readers) r.drop();
-  agent.destroy();
+  closeLoadHttp();
   report(result);
   process.exit(0);
 }

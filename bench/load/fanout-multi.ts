@@ -10,17 +10,15 @@
  * Arg (JSON): LoadArgs & { processes }. Fan-out mode only. Prints `BENCH_RESULT {json}`.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { childArgs, report } from '../lib/proc.ts';
-import { fakeEntryJson, entryBody, headline } from '../lib/payload.ts';
 import { round } from '../lib/stats.ts';
-import type { ServerStats } from '../lib/server-stats.ts';
 import type { LoadArgs } from './fanout-load.ts';
 import { fanoutResult } from './fanout-result.ts';
 import { mono, type FromShard, type ShardArgs, type ShardResult, type ToShard } from './shard-protocol.ts';
 import { warmUp } from './warmup.ts';
+import { closeLoadHttp, publishMessage, serverStats } from './load-http.ts';
 
 const a = childArgs<LoadArgs & { processes: number }>();
 const N = a.readers;
@@ -32,20 +30,7 @@ const hardStop = setTimeout(() => {
 }, 15 * 60_000);
 hardStop.unref();
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
-function request(port: number, method: string, p: string, body?: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method, path: p, agent, headers: body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers } : headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-    });
-    req.on('error', reject);
-    req.setTimeout(30_000, () => req.destroy(new Error('timeout')));
-    req.end(body);
-  });
-}
-const stats = async (gc: boolean): Promise<ServerStats & { processes?: number }> => JSON.parse((await request(a.target.port, 'GET', `/__bench/stats${gc ? '?gc=1' : ''}`)).body);
+const stats = (gc: boolean) => serverStats(a.target.port, gc);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // ---- the shards ----
@@ -94,15 +79,12 @@ async function publish(seq: number): Promise<void> {
   if (seq >= 0) sendAt[seq] = t;
   const stamp = performance.timeOrigin + performance.now();
   try {
-    const res =
-      a.publish.kind === 'unfold'
-        ? await request(a.publish.port, 'POST', `/api/v1/liveblogs/${a.publish.liveblogId}/entries`, JSON.stringify({ headline: headline(seq, stamp), body: entryBody(seq) }), { authorization: `Bearer ${a.publish.token}` })
-        : await request(a.publish.port, 'POST', '/publish', fakeEntryJson(seq, stamp));
-    if (res.status < 300 && seq < 0) return;
-    if (res.status < 300) {
+    const status = await publishMessage(a.publish, seq, stamp);
+    if (status < 300 && seq < 0) return;
+    if (status < 300) {
       ackMs.push(mono() - t);
       committed[seq] = 1;
-    } else fail(`publish ${res.status}`);
+    } else fail(`publish ${status}`);
   } catch (e) {
     fail(`publish ${(e as Error).message}`);
   }
@@ -178,7 +160,7 @@ async function main() {
     serverReadersPerProcess: (held as { perProcess?: { readers: number }[] }).perProcess?.map((p) => p.readers),
     loadProcesses: S,
   });
-  agent.destroy();
+  closeLoadHttp();
   process.exit(0);
 }
 

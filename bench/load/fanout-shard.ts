@@ -11,6 +11,7 @@
 import { makeReader, type Reader, type Sink } from './readers.ts';
 import { mono, type FromShard, type ShardArgs, type ToShard } from './shard-protocol.ts';
 import { Arrivals } from './arrivals.ts';
+import { ConnectQueue } from './connect-queue.ts';
 
 const a = JSON.parse(process.argv[2]) as ShardArgs;
 const N = a.readers;
@@ -49,7 +50,7 @@ const sink: Sink = {
   open(r) {
     isOpen[r.index] = 1;
     opened++;
-    next();
+    connects.settled();
     wake();
   },
   message(r, cursor, seq) {
@@ -66,28 +67,16 @@ const sink: Sink = {
   closed(_r, why) {
     failures[why] = (failures[why] ?? 0) + 1;
     failed++;
-    next();
+    connects.settled();
     wake();
   },
 };
 
 const readers: Reader[] = Array.from({ length: N }, (_, i) => makeReader(a.target, i, sink));
-let queue: (() => void)[] = [];
-let inflight = 0;
-function next(): void {
-  inflight = Math.max(0, inflight - 1);
-  pump();
-}
-function pump(): void {
-  while (inflight < a.connectConcurrency && queue.length) {
-    inflight++;
-    queue.shift()!();
-  }
-}
+const connects = new ConnectQueue(a.connectConcurrency);
 
 const t0 = mono();
-queue = readers.map((r, i) => () => r.connect(a.addresses[(a.base + i) % a.addresses.length]));
-pump();
+connects.start(readers.map((r, i) => () => r.connect(a.addresses[(a.base + i) % a.addresses.length])));
 // Looser than one process's bound (60 s + 3 ms a reader): K server processes share one core.
 await until(() => opened + failed >= N, 60_000 + a.total * 6);
 const connected = opened;
