@@ -47,7 +47,10 @@ interface Channel {
   lastSent: number;
   /** Changes accepted since the last fan-out, in cursor order; written by `flush`. */
   outbox: Wire[];
-  flushing: NodeJS.Immediate | null;
+  /** The pending fan-out: right after the task that brought the change ('now'), or in the check phase. */
+  flushing: NodeJS.Immediate | 'now' | null;
+  /** A fan-out ran since the event loop last reached its check phase: changes arriving now are batched. */
+  busy: boolean;
 }
 
 const IDLE_CHANNEL_MS = 60_000;
@@ -172,6 +175,7 @@ export class Hub {
       lastSent: Date.now(),
       outbox: [],
       flushing: null,
+      busy: false,
     };
     // Changes that arrive while we read the starting cursor are kept in `early`, then sorted in.
     created.ready = (async () => {
@@ -213,12 +217,15 @@ export class Hub {
 
   /**
    * Takes a change in order: the ring has it at once (a reader arriving now replays it from
-   * memory); the readers get it in the next fan-out, which runs once the I/O that is ready
-   * has been handled (setImmediate). Idle, that is the same turn of the event loop. Behind,
-   * when changes arrive faster than one fan-out writes them, every change that came in
-   * during a fan-out leaves in the next one, as one write per reader instead of one each:
-   * a fan-out costs about the same for one frame as for three, so a backlog drains instead
-   * of growing (docs/decisions/007).
+   * memory); the readers get it in the next fan-out (docs/decisions/007).
+   * - Idle, the fan-out runs as soon as the task that brought the change is done (a
+   *   microtask), ahead of the writer's HTTP answer: readers are who the change is for,
+   *   and the writer's desk already shows it.
+   * - Busy (a fan-out ran since the event loop last reached its check phase), it waits for
+   *   that phase (setImmediate), after the I/O that is ready has been handled, and every
+   *   change that came in meanwhile leaves with it, as one write per reader instead of one
+   *   each. A fan-out costs about the same for one frame as for three, so under a rate one
+   *   core cannot fan out change by change, a backlog drains instead of growing.
    */
   private deliver(ch: Channel, c: Change): void {
     // Both wire forms are built once per change; the fan-out only picks one per reader.
@@ -235,7 +242,13 @@ export class Hub {
     if (ch.ring.length > this.ringSize) ch.ring.shift();
     ch.outbox.push({ cursor: c.cursor, frame, chunk });
     ch.lastSent = Date.now();
-    ch.flushing ??= setImmediate(() => this.flush(ch));
+    if (ch.flushing !== null) return;
+    if (ch.busy) {
+      ch.flushing = setImmediate(() => this.flush(ch));
+    } else {
+      ch.flushing = 'now';
+      queueMicrotask(() => this.flush(ch));
+    }
   }
 
   /** The fan-out: every change in the outbox to every reader that lacks it, in one write each. */
@@ -244,6 +257,10 @@ export class Hub {
     const box = ch.outbox;
     if (box.length === 0) return;
     ch.outbox = [];
+    if (!ch.busy) {
+      ch.busy = true;
+      setImmediate(() => (ch.busy = false));
+    }
     const first = box[0].cursor;
     const last = box[box.length - 1].cursor;
     // The frames joined once for all readers (one change: its own Buffers, no copy).
@@ -342,7 +359,7 @@ export class Hub {
     this.closed = true;
     for (const t of this.timers) clearInterval(t);
     for (const ch of this.channels.values()) {
-      if (ch.flushing) clearImmediate(ch.flushing);
+      if (ch.flushing !== null && ch.flushing !== 'now') clearImmediate(ch.flushing);
       for (const r of ch.readers) endStream(r);
       ch.readers.clear();
     }

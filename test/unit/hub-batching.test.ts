@@ -1,8 +1,10 @@
 /**
- * The hub's fan-out runs once per turn of the event loop: changes that arrive in the same
- * turn (behind a long fan-out, they all do) leave as one write per reader, while a change
- * that arrives alone leaves alone, at once. Readers that join between a change and its
- * fan-out still get every change exactly once, in order.
+ * When the hub fans out: a change that finds it idle leaves at once, before the code that
+ * published it goes on (the writer's HTTP answer comes after the readers' writes); once a
+ * fan-out has run, changes that arrive before the event loop's next check phase (behind a
+ * long fan-out, they all do) wait for it and leave together, as one write per reader.
+ * Readers that join between a change and its fan-out still get every change exactly once,
+ * in order.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -27,13 +29,15 @@ test('changes of one turn leave in one write per reader; late joiners get each c
   try {
     const a = await reader(null);
 
-    // Three changes in one turn: one write carrying all three, in order.
+    // Idle: the first change is written before the publisher's await returns. The two after
+    // it in the same turn find the hub busy and leave together in the check phase.
     await publish(1);
+    assert.deepEqual(a.changeWrites(), [[1]], 'an idle hub writes at once');
     await publish(2);
     await publish(3);
-    assert.deepEqual(a.ids(), [], 'nothing is written before the fan-out');
+    assert.deepEqual(a.ids(), [1], 'a busy hub waits for the check phase');
     await turn();
-    assert.deepEqual(a.changeWrites(), [[1, 2, 3]]);
+    assert.deepEqual(a.changeWrites(), [[1], [2, 3]]);
 
     // A reader joining before the fan-out replays 4 from memory; the fan-out skips it.
     await publish(4);
@@ -51,13 +55,18 @@ test('changes of one turn leave in one write per reader; late joiners get each c
     assert.deepEqual(b.ids(), [4, 5, 6]);
     assert.deepEqual(b.changeWrites(), [[4], [5, 6]]);
 
-    // One change per turn: each leaves on its own, in its own turn (no added wait).
+    // One change per turn while busy: each leaves on its own, in its own turn.
     await publish(7);
     await turn();
     await publish(8);
     await turn();
-    assert.deepEqual(a.changeWrites(), [[1, 2, 3], [4], [5, 6], [7], [8]]);
+    assert.deepEqual(a.changeWrites(), [[1], [2, 3], [4], [5, 6], [7], [8]]);
     assert.deepEqual(c.ids(), [5, 6, 7, 8]);
+
+    // A turn without a fan-out makes the hub idle again: the next change leaves at once.
+    await turn();
+    await publish(9);
+    assert.deepEqual(a.changeWrites().at(-1), [9]);
   } finally {
     hub.close();
     await close();
