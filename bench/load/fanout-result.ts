@@ -41,8 +41,16 @@ export function fanoutResult(c: FanoutCounts): Record<string, unknown> {
   const ack = summarize(c.ackMs);
   // Per message: how far apart its first and last arrival were.
   const gaps: number[] = [];
-  for (let k = 0; k < c.messages; k++) if (c.got[k] > 0) gaps.push(c.lastAt[k] - c.firstAt[k]);
+  // …and how long it took to reach its first reader: the write path (for Unfold: token,
+  // validation, Markdown, commit) plus the start of the fan-out.
+  const firsts: number[] = [];
+  for (let k = 0; k < c.messages; k++) {
+    if (c.got[k] === 0) continue;
+    gaps.push(c.lastAt[k] - c.firstAt[k]);
+    firsts.push(c.firstAt[k] - c.sendAt[k]);
+  }
   const spread = summarize(gaps);
+  const first = summarize(firsts);
   const perReader = (bytes: number) => round(bytes / 1024 / Math.max(1, c.connected), 2);
   return {
     readers: c.readers,
@@ -61,6 +69,7 @@ export function fanoutResult(c: FanoutCounts): Record<string, unknown> {
     perMessageMs: Array.from({ length: Math.min(c.messages, 300) }, (_, k) => (c.got[k] ? [round(c.firstAt[k] - c.sendAt[k], 0), round(c.lastAt[k] - c.sendAt[k], 0)] : null)),
     publishAckMs: { p50: round(ack.p50, 1), p99: round(ack.p99, 1) },
     clientSpreadMs: { p50: round(spread.p50, 1), p99: round(spread.p99, 1) },
+    firstReaderMs: { p50: round(first.p50, 2), p99: round(first.p99, 1) },
     // Per fan-out loop in each server process (K samples per message with K processes).
     fanoutLoopMs: { p50: round(fan.p50, 2), p99: round(fan.p99, 2), max: round(fan.max, 2), n: fan.n },
     serverCpuMsPerMessage: round(cpuUs / 1000 / Math.max(1, c.committed), 2),

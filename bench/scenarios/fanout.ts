@@ -140,13 +140,15 @@ export async function fanout(o: FanoutOptions & { rounds?: number }, log: (s: st
       }
       log(`fanout: ${t} with ${o.readers} readers, ${o.messages} messages at ${o.rate}/s${multi ? `, ${processesFor(o.readers, o.perProcess)} server and load processes` : ''}${rounds > 1 ? ` (round ${round} of ${rounds})` : ''}`);
       const row = await fanoutOne(t, o);
-      log(`  → p50 ${(row.latencyMs as { p50: number }).p50} ms, p99 ${(row.latencyMs as { p99: number }).p99} ms, delivered ${row.deliveredRatio}, ${row.serverCpuUsPerWrite} µs/write, heap ${row.heapPerReaderKB} KB/reader`);
+      log(`  → p50 ${(row.latencyMs as { p50: number }).p50} ms, p99 ${(row.latencyMs as { p99: number }).p99} ms, first reader p50 ${(row.firstReaderMs as { p50: number } | undefined)?.p50} ms, delivered ${row.deliveredRatio}, ${row.serverCpuUsPerWrite} µs/write, heap ${row.heapPerReaderKB} KB/reader`);
       runs.set(t, [...(runs.get(t) ?? []), row]);
     }
   }
   return [...runs.values()].map((rs) => {
     const byCpu = [...rs].sort((a, b) => (a.serverCpuUsPerWrite as number) - (b.serverCpuUsPerWrite as number));
     const median = byCpu[Math.floor((byCpu.length - 1) / 2)];
-    return rs.length === 1 ? median : { ...median, rounds: rs.map((r) => ({ cpuUsPerWrite: r.serverCpuUsPerWrite, p99: (r.latencyMs as { p99: number }).p99 })) };
+    const lat = (r: FanoutRow) => r.latencyMs as { p50: number; p99: number };
+    const first = (r: FanoutRow) => (r.firstReaderMs as { p50: number } | undefined)?.p50;
+    return rs.length === 1 ? median : { ...median, rounds: rs.map((r) => ({ cpuUsPerWrite: r.serverCpuUsPerWrite, p50: lat(r).p50, p99: lat(r).p99, firstReaderP50: first(r) })) };
   });
 }
