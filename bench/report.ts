@@ -44,7 +44,7 @@ function fanout(s: Any | undefined): string {
     rows.sort((a, b) => order.indexOf(a.target) - order.indexOf(b.target));
     out.push(
       table(
-        ['server', 'connected', 'delivered', 'p50 ms', 'p99 ms', 'max ms', 'p99 ÷ floor', 'publish answered p50 / p99 ms', 'CPU µs / delivered msg', 'CPU ÷ floor', 'fan-out loop p50 ms', 'RSS MB', 'RSS KB / reader', 'heap KB / reader', 'lost / dup'],
+        ['server', 'connected', 'delivered', 'p50 ms', 'p99 ms', 'max ms', 'p99 ÷ floor', 'first reader p50 ms', 'publish answered p50 / p99 ms', 'CPU µs / delivered msg', 'CPU ÷ floor', 'fan-out loop p50 ms', 'RSS MB', 'RSS KB / reader', 'heap KB / reader', 'lost / dup'],
         rows.map((r) => [
           NAMES[r.target] ?? r.target,
           `${r.connected}/${r.readers}`,
@@ -53,6 +53,7 @@ function fanout(s: Any | undefined): string {
           f(r.latencyMs?.p99),
           f(r.latencyMs?.max),
           r.target === 'floor' ? '1×' : ratio(r.latencyMs?.p99, floor?.latencyMs?.p99),
+          f(r.firstReaderMs?.p50, 1),
           r.publishAckMs ? `${f(r.publishAckMs.p50)} / ${f(r.publishAckMs.p99)}` : '—',
           f(r.serverCpuUsPerWrite, 2),
           r.target === 'floor' ? '1×' : ratio(r.serverCpuUsPerWrite, floor?.serverCpuUsPerWrite),
@@ -67,7 +68,7 @@ function fanout(s: Any | undefined): string {
     const rounded = rows.filter((r) => r.rounds?.length > 1);
     if (rounded.length) {
       out.push(
-        `\nThe targets ran in ${rounded[0].rounds.length} interleaved rounds; each row is its run with the median CPU. CPU µs per delivered message in each round: ${rounded.map((r) => `${(NAMES[r.target] ?? r.target).replace(/\*/g, '')} ${r.rounds.map((x: Any) => f(x.cpuUsPerWrite, 2)).join(' / ')}`).join('; ')}.`,
+        `\nThe targets ran in ${rounded[0].rounds.length} interleaved rounds; each row is its run with the median CPU, with the medians of the rounds' p50 and p99. CPU µs per delivered message in each round: ${rounded.map((r) => `${(NAMES[r.target] ?? r.target).replace(/\*/g, '')} ${r.rounds.map((x: Any) => f(x.cpuUsPerWrite, 2)).join(' / ')}`).join('; ')}. p99 ms in each round: ${rounded.map((r) => `${(NAMES[r.target] ?? r.target).replace(/\*/g, '')} ${r.rounds.map((x: Any) => f(x.p99)).join(' / ')}`).join('; ')}.`,
       );
     }
     const multi = rows.find((r) => (r.serverProcesses ?? 1) > 1);
@@ -76,7 +77,7 @@ function fanout(s: Any | undefined): string {
         `\nOne process cannot hold this many sockets here (open files are capped at 20,000 per process, and raising the cap needs privileges), so each server ran as ${multi.serverProcesses} processes sharing one port (node:cluster, round-robin; Unfold as \`unfold serve --workers ${multi.serverProcesses}\` runs it, its workers joined by a private Redis whose CPU and memory count as the server's), all on core 0, and the readers were split over ${multi.loadProcesses} load processes on core 1 whose counts were merged. CPU, RSS and heap are summed over the server's processes; the floor answers a publish once every one of its processes has written the message. Socket.IO is left out at this size: spanning processes needs its Redis adapter, which the 1k and 10k rows do not use.`,
       );
     }
-    out.push(`\n<sub>Run ${first.run}. "publish answered" = how long the publish request took to be answered: for Unfold the whole write path (token, Markdown, a committed and fsynced SQLite transaction) and the fan-out, which Unfold's publish→received includes and the floor's bare POST does not. CPU = the server process's user+system time from the first timed publish until every reader had every message (or the 15 s drain bound), divided by messages delivered; for Unfold it includes the HTTP write path of each entry. "fan-out loop" = writing one message to every socket, timed inside the server from the start of the loop to the end of the nextTicks it queued (where ServerResponse's deferred socket writes happen). lost = changes a reader had not received by the end of the run (gaps or missing tail), counted per reader; dup = received twice.</sub>\n`);
+    out.push(`\n<sub>Run ${first.run}. "first reader" = publish → the first reader's arrival: the write path plus the start of the fan-out; for Unfold the write path is the token check, validation, Markdown and sanitizing and a committed, fsynced SQLite transaction, which Unfold's publish→received includes and the floor's bare POST does not. "publish answered" = how long the publish request took to be answered (Unfold and the floor answer after an idle fan-out). CPU = the server process's user+system time from the first timed publish until every reader had every message (or the 15 s drain bound), divided by messages delivered; for Unfold it includes the HTTP write path of each entry. "fan-out loop" = writing one message to every socket, timed inside the server from the start of the loop to the end of the nextTicks it queued (where ServerResponse's deferred socket writes happen). lost = changes a reader had not received by the end of the run (gaps or missing tail), counted per reader; dup = received twice.</sub>\n`);
   }
   return out.join('\n');
 }

@@ -16,7 +16,7 @@
  *   --targets floor,socketio,socketio-official,unfold   (socketio: a lean Engine.IO client; -official: socket.io-client)
  *   --rev REV              bench a commit (extracted to .tmp/) instead of the working tree
  *   --before REV           also run Unfold as built at REV (fan-out, pages): before/after in one run
- *   --rounds N             interleaved rounds per fan-out size (default: 3 up to 1k readers, else 1)
+ *   --rounds N             interleaved rounds per fan-out size (default: 5 up to 1k readers, else 1)
  *   --cpu-prof             write a CPU profile of the Unfold server (fan-out) to .tmp/prof/
  *   --unfold-node-args "--perf-basic-prof"   more node flags for the Unfold server (fan-out, storm);
  *                          that one lets `perf record -g -p PID` name JS frames (bench/notes.md)
@@ -169,7 +169,7 @@ await guard('fanout', async () => {
     const rows = (await fanout(
       // At the largest N the before/after pair and the official Socket.IO client are
       // skipped: each would add another of the longest legs.
-      { src: srcRoot, beforeSrc, readers: n, rate: nRate, messages: nMessages, targets: big ? targets.filter((t) => t !== 'unfold-before' && t !== 'socketio-official') : targets, unfoldNodeArgs, warmup: v.warmup ? Number(v.warmup) : undefined, quiet: v.quiet, perProcess, rounds: Number(v.rounds ?? (n <= 1000 ? 3 : 1)) },
+      { src: srcRoot, beforeSrc, readers: n, rate: nRate, messages: nMessages, targets: big ? targets.filter((t) => t !== 'unfold-before' && t !== 'socketio-official') : targets, unfoldNodeArgs, warmup: v.warmup ? Number(v.warmup) : undefined, quiet: v.quiet, perProcess, rounds: Number(v.rounds ?? (n <= 1000 ? 5 : 1)) },
       log,
     )).map((r) => ({ ...r, key: r.key + suffix }));
     const keys = new Set(rows.map((r) => r.key));

@@ -125,8 +125,9 @@ export async function fanoutOne(t: FanoutTarget, o: FanoutOptions, mode: 'fanout
 /**
  * Every target at one N, in `rounds` interleaved rounds (floor, peer, Unfold, floor, …),
  * so that a noisy minute on this shared machine hits all of them alike. Each target's row
- * is its run with the median CPU per delivered message; `rounds` keeps every run's CPU
- * and p99, so the spread is in the report too.
+ * is its run with the median CPU per delivered message, with the median p50 and p99 over
+ * the rounds (a p99 of 100 messages swings with one late message); `rounds` keeps every
+ * run's figures, so the spread is in the report too.
  */
 export async function fanout(o: FanoutOptions & { rounds?: number }, log: (s: string) => void): Promise<FanoutRow[]> {
   const runs = new Map<FanoutTarget, FanoutRow[]>();
@@ -147,8 +148,15 @@ export async function fanout(o: FanoutOptions & { rounds?: number }, log: (s: st
   return [...runs.values()].map((rs) => {
     const byCpu = [...rs].sort((a, b) => (a.serverCpuUsPerWrite as number) - (b.serverCpuUsPerWrite as number));
     const median = byCpu[Math.floor((byCpu.length - 1) / 2)];
+    if (rs.length === 1) return median;
     const lat = (r: FanoutRow) => r.latencyMs as { p50: number; p99: number };
-    const first = (r: FanoutRow) => (r.firstReaderMs as { p50: number } | undefined)?.p50;
-    return rs.length === 1 ? median : { ...median, rounds: rs.map((r) => ({ cpuUsPerWrite: r.serverCpuUsPerWrite, p50: lat(r).p50, p99: lat(r).p99, firstReaderP50: first(r) })) };
+    const first = (r: FanoutRow) => (r.firstReaderMs as { p50: number; p99: number } | undefined) ?? { p50: NaN, p99: NaN };
+    const mid = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+    return {
+      ...median,
+      latencyMs: { ...lat(median), p50: mid(rs.map((r) => lat(r).p50)), p99: mid(rs.map((r) => lat(r).p99)) },
+      firstReaderMs: { p50: mid(rs.map((r) => first(r).p50)), p99: mid(rs.map((r) => first(r).p99)) },
+      rounds: rs.map((r) => ({ cpuUsPerWrite: r.serverCpuUsPerWrite, p50: lat(r).p50, p99: lat(r).p99, firstReaderP50: first(r).p50 })),
+    };
   });
 }
