@@ -1,6 +1,6 @@
 /** Users and bearer tokens in the database. Tokens are stored only as SHA-256 hashes. */
 import { createHash } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database, UserTable } from '../db/schema.ts';
 import { newId, newSecret } from '../ids.ts';
 import type { Role, User } from './roles.ts';
@@ -51,14 +51,13 @@ export class UserStore {
 
   /** The user a live token acts as, or null (unknown, revoked, or user disabled). */
   async userForToken(secret: string): Promise<{ user: User; tokenId: string; lastUsedAt: string | null } | null> {
-    const r = await this.db
-      .selectFrom('tokens')
-      .innerJoin('users', 'users.id', 'tokens.user_id')
-      .select(['users.id', 'users.email', 'users.name', 'users.role', 'tokens.id as tokenId', 'tokens.last_used_at'])
-      .where('tokens.token_hash', '=', hashToken(secret))
-      .where('tokens.revoked_at', 'is', null)
-      .where('users.disabled', '=', 0)
-      .executeTakeFirst();
+    // Plain SQL: every API write runs it, and building the query cost more than running it (bench/notes.md, fix 12).
+    type Row = Pick<UserTable, 'id' | 'email' | 'name' | 'role'> & { tokenId: string; last_used_at: string | null };
+    const { rows } = await sql<Row>`
+      select users.id, users.email, users.name, users.role, tokens.id as "tokenId", tokens.last_used_at
+      from tokens join users on users.id = tokens.user_id
+      where tokens.token_hash = ${hashToken(secret)} and tokens.revoked_at is null and users.disabled = 0`.execute(this.db);
+    const r = rows[0];
     return r ? { user: toUser(r), tokenId: r.tokenId, lastUsedAt: r.last_used_at } : null;
   }
 
