@@ -1,10 +1,12 @@
 /**
  * Idempotency keys: a client that retries a POST with the same `Idempotency-Key` gets the
  * first answer back and nothing is created twice. The key is saved in the same
- * transaction as what it created, so "created" and "remembered" commit together.
+ * transaction as what it created, so "created" and "remembered" commit together. The desk
+ * sends a key with every post, so both queries are plain SQL, like the rest of the write
+ * path (bench/notes.md, fix 13).
  */
 import { createHash } from 'node:crypto';
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { conflict } from '../errors.ts';
 
@@ -23,12 +25,8 @@ export async function findIdempotent(
   key: string,
   hash: string,
 ): Promise<StoredResponse | null> {
-  const row = await trx
-    .selectFrom('idempotency_keys')
-    .selectAll()
-    .where('user_id', '=', userId)
-    .where('key', '=', key)
-    .executeTakeFirst();
+  const { rows } = await sql<Database['idempotency_keys']>`select * from idempotency_keys where user_id = ${userId} and "key" = ${key}`.execute(trx);
+  const row = rows[0];
   if (!row) return null;
   if (row.request_hash !== hash) {
     throw conflict('This Idempotency-Key was already used for a different request.');
@@ -44,8 +42,6 @@ export async function saveIdempotent(
   res: StoredResponse,
   now: string,
 ): Promise<void> {
-  await trx
-    .insertInto('idempotency_keys')
-    .values({ user_id: userId, key, request_hash: hash, status_code: res.statusCode, response: JSON.stringify(res.body), created_at: now })
-    .execute();
+  await sql`insert into idempotency_keys (user_id, "key", request_hash, status_code, response, created_at)
+            values (${userId}, ${key}, ${hash}, ${res.statusCode}, ${JSON.stringify(res.body)}, ${now})`.execute(trx);
 }
