@@ -115,7 +115,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
   linkRoutes(app, deps);
   opsRoutes(app, deps.db, state);
   frontDoor = await readerRoutes(app, { deps, liveblogs, entries, record });
-  deskRoutes(app, { liveblogs, presence: deps.deskPresence ?? new MemoryDeskPresence(() => deps.clock().getTime()) });
+  deskRoutes(app, { liveblogs, entries, presence: deps.deskPresence ?? new MemoryDeskPresence(() => deps.clock().getTime()) });
 
   const services: Services = { users, sessions, liveblogs, entries, hub };
   return { app, services, state };

@@ -8,15 +8,17 @@ import { idParam } from '../http/schemas.ts';
 import { requireCapability } from '../auth/roles.ts';
 import type { LiveblogService } from '../liveblogs/liveblog-service.ts';
 import type { DeskMember, DeskPresenceStore } from './desk-presence-store.ts';
+import type { EntryService } from '../entries/entry-service.ts';
 import { deskAssets } from './desk-assets.ts';
 import { sendEncoded } from '../reader/encoded-body.ts';
 import { deskPage } from './desk-page.ts';
 import { SERVICE_WORKER } from './service-worker.ts';
 
-export function deskRoutes(app: FastifyInstance, d: { liveblogs: LiveblogService; presence: DeskPresenceStore }): void {
+export function deskRoutes(app: FastifyInstance, d: { liveblogs: LiveblogService; entries: EntryService; presence: DeskPresenceStore }): void {
   const params = { type: 'object', properties: { id: idParam } } as const;
 
-  // Each desk reports itself every few seconds (and when it starts or stops editing).
+  // Each desk reports itself every few seconds (and when it starts or stops editing), and
+  // learns who else is there and whether its queues (submissions, own drafts) changed.
   app.put<{ Params: { id: string }; Body: { editing: string | null } }>(
     '/api/v1/liveblogs/:id/desk-presence',
     {
@@ -30,11 +32,14 @@ export function deskRoutes(app: FastifyInstance, d: { liveblogs: LiveblogService
       const lb = await d.liveblogs.get(req.params.id, user);
       // Redis away: this desk still works, it just sees only itself until Redis is back.
       const alone = (): DeskMember[] => [{ user: { id: user.id, name: user.name }, editing: req.body.editing, seenAt: new Date().toISOString() }];
-      const items = await d.presence.beat(lb.id, user, req.body.editing).catch((err: Error) => {
-        req.log.warn({ err: err.message }, 'desk presence unavailable');
-        return alone();
-      });
-      return { items };
+      const [items, queue] = await Promise.all([
+        d.presence.beat(lb.id, user, req.body.editing).catch((err: Error) => {
+          req.log.warn({ err: err.message }, 'desk presence unavailable');
+          return alone();
+        }),
+        d.entries.queueVersion(lb.id, user),
+      ]);
+      return { items, queue };
     },
   );
 

@@ -130,6 +130,17 @@ export class EntryService {
     return this.view(r, lb);
   }
 
+  /**
+   * A fingerprint of the desk's queues as this user sees them (submissions, own drafts).
+   * They never enter the public change log, so a desk learns of a colleague's submission
+   * or edit by this changing (it comes with each presence beat) and reloads its lists.
+   */
+  async queueVersion(liveblogId: string, user: User): Promise<string> {
+    requireCapability(user, 'entries:write');
+    const r = await entryStore.queueStats(this.d.db.kysely, liveblogId, user.id, can(user, 'entries:publish'));
+    return `${Number(r.n)}:${String(r.at ?? '')}:${Number(r.revisions ?? 0)}`;
+  }
+
   async create(user: User, liveblogId: string, input: EntryInput, idempotencyKey?: string): Promise<CreateResult> {
     requireCapability(user, 'entries:write');
     const { headline, body } = cleanText(input);

@@ -45,6 +45,24 @@ export const entryStore = {
 
   insert: (db: Q, row: EntryTable) => db.insertInto('entries').values(row).execute(),
 
+  /**
+   * How many entries the desk's queues hold, their latest change and the sum of their
+   * revisions: submissions (every author's with `allSubmissions`, else the user's own)
+   * and the user's own drafts. Any save, submission, return, publish or delete in those
+   * lists moves at least one of the three.
+   */
+  queueStats: (db: Q, liveblogId: string, userId: string, allSubmissions: boolean) =>
+    db
+      .selectFrom('entries')
+      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('updated_at').as('at'), eb.fn.sum<number>('revision').as('revisions')])
+      .where('liveblog_id', '=', liveblogId)
+      .where((eb) =>
+        allSubmissions
+          ? eb.or([eb('status', '=', 'submitted'), eb.and([eb('status', '=', 'draft'), eb('author_id', '=', userId)])])
+          : eb.and([eb('status', 'in', ['draft', 'submitted']), eb('author_id', '=', userId)]),
+      )
+      .executeTakeFirstOrThrow(),
+
   /** Applies `patch` only if the entry is still at `revision`; false when someone else got there first. */
   async updateAtRevision(db: Q, id: string, revision: number, patch: Partial<EntryTable>): Promise<boolean> {
     const r = await db

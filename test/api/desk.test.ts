@@ -48,6 +48,26 @@ test('presence: who is on the desk and which entry each edits; gone after leavin
   assert.equal((await t.app.inject({ method: 'PUT', url, headers: auth(await t.tokenFor('moderator')), payload: { editing: null } })).statusCode, 403);
 });
 
+test('the presence beat carries the queues\' fingerprint: a submission changes the editors\', not another contributor\'s', async () => {
+  const ed = await t.tokenFor('editor', 'Eda');
+  const cara = await t.tokenFor('contributor', 'Cara');
+  const dan = await t.tokenFor('contributor', 'Dan');
+  const lb = (await t.app.inject({ method: 'POST', url: '/api/v1/liveblogs', headers: auth(ed), payload: { title: 'Queues', status: 'live' } })).json();
+  const url = `/api/v1/liveblogs/${lb.id}/desk-presence`;
+  const queue = async (token: string): Promise<string> => (await t.app.inject({ method: 'PUT', url, headers: auth(token), payload: { editing: null } })).json().queue;
+  const [ed0, cara0, dan0] = [await queue(ed), await queue(cara), await queue(dan)];
+  const sub = await t.app.inject({ method: 'POST', url: `/api/v1/liveblogs/${lb.id}/entries`, headers: auth(cara), payload: { body: 'From the corridor.' } });
+  assert.equal(sub.json().status, 'submitted');
+  const ed1 = await queue(ed);
+  assert.notEqual(ed1, ed0, 'the editor sees a new submission');
+  assert.notEqual(await queue(cara), cara0, 'so does its author');
+  assert.equal(await queue(dan), dan0, 'another contributor does not');
+  // An editor's edit of the submission changes the fingerprint again (revision, time).
+  const e = sub.json();
+  await t.app.inject({ method: 'PATCH', url: `/api/v1/liveblogs/${lb.id}/entries/${e.id}`, headers: auth(ed), payload: { revision: e.revision, body: 'From the corridor, edited.' } });
+  assert.notEqual(await queue(ed), ed1);
+});
+
 test('the desk puts HTML into the page only from the server\'s sanitizer (entry html, revision html, preview)', async () => {
   const dir = 'src/desk/client';
   const uses: string[] = [];

@@ -1,7 +1,8 @@
 /**
  * The desk in real Chromium: sign in, create a live blog, publish with Ctrl+Enter and see
  * it on the reader page; edit it → "Updated" on the reader page; publish offline, reload,
- * come back → each queued entry exactly once, in order; two editors → the second sees the conflict.
+ * come back → each queued entry exactly once, in order; two editors → the second sees the conflict;
+ * a contributor's submission shows on an editor's open desk without a reload.
  * Drafts: what is typed is a server draft another device resumes and publishes (one entry);
  * a draft changed elsewhere keeps the local text; offline it waits on the device. An entry
  * that waited shows "written, sent"; the published list loads older entries.
@@ -66,6 +67,7 @@ before(async () => {
   const now = new Date().toISOString();
   await t.services.users.create({ email: 'ana@desk.test', name: 'Ana Desk', role: 'editor', passwordHash: hash }, now);
   await t.services.users.create({ email: 'ben@desk.test', name: 'Ben Desk', role: 'editor', passwordHash: hash }, now);
+  await t.services.users.create({ email: 'cora@desk.test', name: 'Cora Contributor', role: 'contributor', passwordHash: hash }, now);
   browser = await launchBrowser();
 });
 
@@ -194,6 +196,20 @@ test('two editors edit one entry: the second sees both versions in a conflict vi
   const body = (await published()).find((e) => e.body.startsWith('Offline one'))!.body;
   assert.equal(body, 'Offline one, edited by Ana.', 'no silent overwrite');
   await ben.context().close();
+});
+
+test('a contributor\'s submission reaches an editor\'s open desk without a reload, and not the readers', { skip }, async () => {
+  await desk.goto(`${base}/desk#/lb/${lbId}`);
+  // Shown after a presence beat, which also brought the queues' first fingerprint.
+  await desk.locator('#desk-presence', { hasText: 'Ana Desk (you)' }).waitFor();
+  const cora = await signedInDesk('cora@desk.test');
+  await cora.goto(`${base}/desk#/lb/${lbId}`);
+  await compose(cora, 'Cora saw the motorcade leave.');
+  await cora.locator('.outbox-item[data-state=sent]').waitFor();
+  // Nothing on the public stream: the editor's desk hears of it on its next presence beat.
+  await desk.locator('.submitted-list li', { hasText: 'Cora saw the motorcade leave.' }).waitFor({ timeout: 15_000 });
+  assert.equal((await published()).some((e) => e.body.includes('motorcade')), false, 'readers do not see a submission');
+  await cora.context().close();
 });
 
 /** Ana's own drafts on this live blog, straight from the API. */

@@ -2,7 +2,8 @@
  * One live blog on the desk: its title, lead and description, going live and ending,
  * the composer, and its entries — submissions and one's own drafts first, then what
  * readers see (newest 100, older ones on request). The live stream keeps the list
- * current when colleagues publish from other desks.
+ * current when colleagues publish from other desks; the presence beat (every 5 s) when they
+ * submit or change a draft, which readers never see.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { api } from './api.ts';
@@ -170,7 +171,8 @@ export function LiveblogDesk({ id, me, online }: { id: string; me: Me; online: b
   const composing = useComposing(me, id);
   const [moreError, setMoreError] = useState('');
   const [editing, setEditing] = useState<string | null>(null);
-  const members = usePresence(id, editing, online && me.role !== 'moderator');
+  // A colleague's submission or draft edit reaches this desk with the next presence beat.
+  const members = usePresence(id, editing, online && me.role !== 'moderator', () => void load());
   const editorsOf = (entryId: string) => members.filter((m) => m.editing === entryId && m.user.id !== me.id).map((m) => m.user.name);
   const saved = (x: Liveblog) => {
     setLb(x);
