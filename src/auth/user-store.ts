@@ -51,7 +51,7 @@ export class UserStore {
 
   /** The user a live token acts as, or null (unknown, revoked, or user disabled). */
   async userForToken(secret: string): Promise<{ user: User; tokenId: string; lastUsedAt: string | null } | null> {
-    // Plain SQL: every API write runs it, and building the query cost more than running it (bench/notes.md, fix 12).
+    // Plain SQL: every API write runs it, and building the query cost more than running it (bench/notes.md, fix 13).
     type Row = Pick<UserTable, 'id' | 'email' | 'name' | 'role'> & { tokenId: string; last_used_at: string | null };
     const { rows } = await sql<Row>`
       select users.id, users.email, users.name, users.role, tokens.id as "tokenId", tokens.last_used_at

@@ -35,7 +35,7 @@ export async function appendChange(
   now: string,
 ): Promise<Change> {
   // Plain SQL here and in the insert below: they run in every write, and building the
-  // query cost more than running it (bench/notes.md, fix 12).
+  // query cost more than running it (bench/notes.md, fix 13).
   const { rows } = await sql<{ cursor: number }>`update liveblogs set cursor = cursor + 1 where id = ${liveblogId} returning cursor`.execute(trx);
   if (rows.length === 0) throw new Error(`live blog ${liveblogId} is gone`);
   const cursor = Number(rows[0].cursor);
