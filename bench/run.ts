@@ -13,6 +13,7 @@
  *   --per-process 18000    that per-process bound (lower it to try the multi-process path small)
  *   --rate 10 --messages 100   open-loop publish rate and count
  *   --warmup 5             untimed messages first, at the same rate (fan-out)
+ *   --write-warmup 3000    Unfold: entries first to a live blog no reader follows (fan-out, storm)
  *   --targets floor,socketio,socketio-official,unfold   (socketio: a lean Engine.IO client; -official: socket.io-client)
  *   --rev REV              bench a commit (extracted to .tmp/) instead of the working tree
  *   --before REV           also run Unfold as built at REV (fan-out, pages): before/after in one run
@@ -62,6 +63,7 @@ const { values: v, positionals } = parseArgs({
     'cpu-prof': { type: 'boolean', default: false },
     'unfold-node-args': { type: 'string' },
     warmup: { type: 'string' },
+    'write-warmup': { type: 'string' },
     'per-process': { type: 'string' },
     seconds: { type: 'string', default: '5' },
     'pg-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/test' },
@@ -169,7 +171,7 @@ await guard('fanout', async () => {
     const rows = (await fanout(
       // At the largest N the before/after pair and the official Socket.IO client are
       // skipped: each would add another of the longest legs.
-      { src: srcRoot, beforeSrc, readers: n, rate: nRate, messages: nMessages, targets: big ? targets.filter((t) => t !== 'unfold-before' && t !== 'socketio-official') : targets, unfoldNodeArgs, warmup: v.warmup ? Number(v.warmup) : undefined, quiet: v.quiet, perProcess, rounds: Number(v.rounds ?? (n <= 1000 ? 5 : 1)) },
+      { src: srcRoot, beforeSrc, readers: n, rate: nRate, messages: nMessages, targets: big ? targets.filter((t) => t !== 'unfold-before' && t !== 'socketio-official') : targets, unfoldNodeArgs, warmup: v.warmup ? Number(v.warmup) : undefined, writeWarmup: v['write-warmup'] ? Number(v['write-warmup']) : undefined, quiet: v.quiet, perProcess, rounds: Number(v.rounds ?? (n <= 1000 ? 5 : 1)) },
       log,
     )).map((r) => ({ ...r, key: r.key + suffix }));
     const keys = new Set(rows.map((r) => r.key));

@@ -14,7 +14,7 @@ import { fanoutResult } from './fanout-result.ts';
 import { Arrivals } from './arrivals.ts';
 import { makeReader, type Reader, type Sink, type Target } from './readers.ts';
 import { warmUp } from './warmup.ts';
-import { closeLoadHttp, publishMessage, serverStats, type PublishTarget } from './load-http.ts';
+import { closeLoadHttp, publishMessage, serverStats, warmWrite, type PublishTarget } from './load-http.ts';
 import { ConnectQueue } from './connect-queue.ts';
 
 export interface LoadArgs {
@@ -33,6 +33,7 @@ export interface LoadArgs {
   /** Messages sent before measuring, and how fast (warmup.ts). */
   warmup: number;
   warmupRate?: number;
+  writeWarmup?: number;
   connectConcurrency: number;
 }
 
@@ -168,7 +169,7 @@ async function main() {
   await sleep(Math.min(3000, 500 + N / 20));
   const held = await stats(true);
 
-  await warmUp(publish, a);
+  await warmUp(publish, a, a.publish.warmLiveblogId ? (i) => warmWrite(a.publish, i) : undefined);
   const before = await stats(false);
 
   // Open loop: message k goes out at start + k/rate whatever happened to message k-1.

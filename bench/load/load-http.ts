@@ -12,6 +12,8 @@ export interface PublishTarget {
   kind: 'unfold' | 'raw';
   port: number;
   liveblogId?: string;
+  /** A live blog no reader follows (Unfold): the write path's warm-up goes there (warmup.ts). */
+  warmLiveblogId?: string;
   token?: string;
 }
 
@@ -42,6 +44,12 @@ export async function publishMessage(p: PublishTarget, seq: number, stamp: numbe
       ? await request(p.port, 'POST', `/api/v1/liveblogs/${p.liveblogId}/entries`, JSON.stringify({ headline: headline(seq, stamp), body: entryBody(seq) }), { authorization: `Bearer ${p.token}` })
       : await request(p.port, 'POST', '/publish', fakeEntryJson(seq, stamp));
   return res.status;
+}
+
+/** Writes one untimed entry to the live blog no reader follows; resolves to the HTTP status. */
+export async function warmWrite(p: PublishTarget, i: number): Promise<number> {
+  const body = JSON.stringify({ headline: `warm-up ${i}`, body: entryBody(i) });
+  return (await request(p.port, 'POST', `/api/v1/liveblogs/${p.warmLiveblogId}/entries`, body, { authorization: `Bearer ${p.token}` })).status;
 }
 
 /** Lets the process exit: the keep-alive sockets would hold it. */

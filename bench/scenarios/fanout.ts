@@ -31,6 +31,8 @@ export interface FanoutOptions {
   quiet?: boolean;
   /** Untimed messages before the timed ones (default 100 up to 1k readers, sent 5× as fast; else 5). */
   warmup?: number;
+  /** Unfold: entries written to a live blog no reader follows before the warm-up (warmup.ts). */
+  writeWarmup?: number;
   /** Most sockets one process holds; above it both sides run several processes (default 18000). */
   perProcess?: number;
 }
@@ -49,6 +51,8 @@ export interface FanoutRow {
   [k: string]: unknown;
 }
 
+/** Entries that warm Unfold's write path, without readers, before each run (warmup.ts). */
+export const WRITE_WARMUP = 3000;
 const SERVER_CORE = 0;
 const LOAD_CORE = 1;
 
@@ -90,7 +94,7 @@ export async function fanoutOne(t: FanoutTarget, o: FanoutOptions, mode: 'fanout
   if (mode === 'storm' && o.readers > (o.perProcess ?? PER_PROCESS)) throw new Error(`the storm runs in one process: at most ${o.perProcess ?? PER_PROCESS} readers`);
   const srv = await startTarget(t, { src: o.src, beforeSrc: o.beforeSrc, nodeArgs: t.startsWith('unfold') ? o.unfoldNodeArgs : [], quiet: o.quiet, processes });
   try {
-    const info = srv.info as { token?: string; liveblogId?: string };
+    const info = srv.info as { token?: string; liveblogId?: string; warmLiveblogId?: string };
     const target: Target = t === 'socketio' ? { kind: 'sio', port: srv.port } : t === 'socketio-official' ? { kind: 'sio-official', port: srv.port } : { kind: 'sse', port: srv.port, path: t.startsWith('floor') ? '/stream' : `/api/v1/liveblogs/${info.liveblogId}/stream` };
     const args: LoadArgs = {
       mode,
@@ -98,7 +102,7 @@ export async function fanoutOne(t: FanoutTarget, o: FanoutOptions, mode: 'fanout
       readers: o.readers,
       addresses: sourceAddresses(o.readers),
       reconnectAddresses: mode === 'storm' ? sourceAddresses(o.readers) : undefined,
-      publish: t.startsWith('unfold') ? { kind: 'unfold', port: srv.port, liveblogId: info.liveblogId, token: info.token } : { kind: 'raw', port: srv.port },
+      publish: t.startsWith('unfold') ? { kind: 'unfold', port: srv.port, liveblogId: info.liveblogId, warmLiveblogId: info.warmLiveblogId, token: info.token } : { kind: 'raw', port: srv.port },
       rate: o.rate,
       messages: o.messages,
       dropAfter,
@@ -107,6 +111,7 @@ export async function fanoutOne(t: FanoutTarget, o: FanoutOptions, mode: 'fanout
       // 100 untimed messages, five times as fast, let every server's JIT settle first (warmup.ts).
       warmup: o.warmup ?? (o.readers <= 1000 ? 100 : 5),
       warmupRate: o.readers <= 1000 ? o.rate * 5 : o.rate,
+      writeWarmup: o.writeWarmup ?? WRITE_WARMUP,
       connectConcurrency: 200,
     };
     const res = await runNode<Record<string, unknown>>(path.join(BENCH_DIR, processes > 1 ? 'load/fanout-multi.ts' : 'load/fanout-load.ts'), processes > 1 ? { ...args, processes } : args, {

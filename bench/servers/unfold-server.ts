@@ -21,7 +21,7 @@ try {
   const { app, services } = await u.buildApp(deps);
   const { timer, hub } = instrument(app, services);
   app.get('/__bench/stats', async (req: { query: { gc?: string } }) => serverStats(hub.readerCount, timer, req.query.gc === '1'));
-  const { token, lb } = await seedLiveblog(u, services, a.entries);
+  const { token, lb, warm } = await seedLiveblog(u, services, a.entries);
   await app.listen({ port: a.port, host: '127.0.0.1', backlog: 4096 });
 
   const stop = async () => {
@@ -33,7 +33,7 @@ try {
   };
   process.on('SIGTERM', () => void stop());
   process.on('SIGINT', () => void stop());
-  announce({ port: a.port, token, liveblogId: lb.id, slug: lb.slug, pid: process.pid, db: a.db });
+  announce({ port: a.port, token, liveblogId: lb.id, warmLiveblogId: warm.id, slug: lb.slug, pid: process.pid, db: a.db });
 } catch (err) {
   await cleanup();
   throw err;

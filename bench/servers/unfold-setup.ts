@@ -75,14 +75,18 @@ export async function freshDatabase(u: Unfold, a: UnfoldArgs, extraEnv: Record<s
   return { env, schema, config, db, cleanup };
 }
 
-/** The bench's editor with a token and one live blog, seeded with `entries` entries. */
-export async function seedLiveblog(u: Unfold, services: Any, entries = 0): Promise<{ token: string; lb: { id: string; slug: string } }> {
+/**
+ * The bench's editor with a token and one live blog, seeded with `entries` entries; and a
+ * second live blog that no reader follows, where the load warms the write path (warmup.ts).
+ */
+export async function seedLiveblog(u: Unfold, services: Any, entries = 0): Promise<{ token: string; lb: { id: string; slug: string }; warm: { id: string } }> {
   const now = u.iso(new Date());
   const editor = await services.users.create({ email: 'bench@bench.invalid', name: 'Bench Editor', role: 'editor', passwordHash: null }, now);
   const token = await services.users.createToken(editor.id, 'bench', now);
   const lb = await services.liveblogs.create(editor, { title: 'Bench live blog', status: 'live' });
   for (let i = 0; i < entries; i++) await services.entries.create(editor, lb.id, { headline: `Seeded entry ${i + 1}`, body: entryBody(i) });
-  return { token, lb };
+  const warm = await services.liveblogs.create(editor, { title: 'Bench warm-up live blog', status: 'live' });
+  return { token, lb, warm };
 }
 
 /**
