@@ -17,7 +17,7 @@
  *   --targets floor,socketio,socketio-official,unfold   (socketio: a lean Engine.IO client; -official: socket.io-client)
  *   --rev REV              bench a commit (extracted to .tmp/) instead of the working tree
  *   --before REV           also run Unfold as built at REV (fan-out, pages): before/after in one run
- *   --rounds N             interleaved rounds per fan-out size (default: 5 up to 1k readers, else 1)
+ *   --rounds N             interleaved rounds per fan-out size (default: 5 up to 1k readers, 3 at the largest, else 1)
  *   --cpu-prof             write a CPU profile of the Unfold server (fan-out) to .tmp/prof/
  *   --unfold-node-args "--perf-basic-prof"   more node flags for the Unfold server (fan-out, storm);
  *                          that one lets `perf record -g -p PID` name JS frames (bench/notes.md)
@@ -162,7 +162,7 @@ await guard('fanout', async () => {
   const prev: any[] = results.scenarios.fanout?.rows ?? [];
   for (const n of readersList) {
     const big = n === maxReaders;
-      const nRate = big && !v.rate ? Number(v['max-rate']) : rate;
+    const nRate = big && !v.rate ? Number(v['max-rate']) : rate;
     const nMessages = big && !v.messages ? 20 : messages;
     // A size's row at its usual rate and count keeps the plain key; any other (a lighter
     // 50k run, say) is a row of its own beside it rather than in its place.
@@ -171,7 +171,7 @@ await guard('fanout', async () => {
     const rows = (await fanout(
       // At the largest N the before/after pair and the official Socket.IO client are
       // skipped: each would add another of the longest legs.
-      { src: srcRoot, beforeSrc, readers: n, rate: nRate, messages: nMessages, targets: big ? targets.filter((t) => t !== 'unfold-before' && t !== 'socketio-official') : targets, unfoldNodeArgs, warmup: v.warmup ? Number(v.warmup) : undefined, writeWarmup: v['write-warmup'] ? Number(v['write-warmup']) : undefined, quiet: v.quiet, perProcess, rounds: Number(v.rounds ?? (n <= 1000 ? 5 : 1)) },
+      { src: srcRoot, beforeSrc, readers: n, rate: nRate, messages: nMessages, targets: big ? targets.filter((t) => t !== 'unfold-before' && t !== 'socketio-official') : targets, unfoldNodeArgs, warmup: v.warmup ? Number(v.warmup) : undefined, writeWarmup: v['write-warmup'] ? Number(v['write-warmup']) : undefined, quiet: v.quiet, perProcess, rounds: Number(v.rounds ?? (n <= 1000 ? 5 : big ? 3 : 1)) },
       log,
     )).map((r) => ({ ...r, key: r.key + suffix }));
     const keys = new Set(rows.map((r) => r.key));
