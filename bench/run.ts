@@ -17,7 +17,7 @@
  *   --targets floor,socketio,socketio-official,unfold   (socketio: a lean Engine.IO client; -official: socket.io-client)
  *   --rev REV              bench a commit (extracted to .tmp/) instead of the working tree
  *   --before REV           also run Unfold as built at REV (fan-out, pages): before/after in one run
- *   --rounds N             interleaved rounds per fan-out size (default: 5 up to 1k readers, 3 at the largest, else 1)
+ *   --rounds N             interleaved rounds per fan-out size (default: 5 up to 1k readers, 3 at the largest, else 1) and for the pages (default 5)
  *   --cpu-prof             write a CPU profile of the Unfold server (fan-out) to .tmp/prof/
  *   --unfold-node-args "--perf-basic-prof"   more node flags for the Unfold server (fan-out, storm);
  *                          that one lets `perf record -g -p PID` name JS frames (bench/notes.md)
@@ -194,7 +194,7 @@ await guard('writes', async () => {
   save();
 });
 await guard('pages', async () => {
-  const r = await pages({ src: srcRoot, beforeSrc, sizes: [50, 500], seconds: Number(v.seconds), connections: 50, rounds: Number(v.rounds ?? 3), quiet: v.quiet }, log);
+  const r = await pages({ src: srcRoot, beforeSrc, sizes: [50, 500], seconds: Number(v.seconds), connections: 50, rounds: Number(v.rounds ?? 5), quiet: v.quiet }, log);
   results.scenarios.pages = stamp(r);
   save();
 });
