@@ -46,10 +46,11 @@ export async function publishMessage(p: PublishTarget, seq: number, stamp: numbe
   return res.status;
 }
 
-/** Writes one untimed entry to the live blog no reader follows; resolves to the HTTP status. */
-export async function warmWrite(p: PublishTarget, i: number): Promise<number> {
+/** Writes one untimed entry to the live blog no reader follows; throws unless it was created (a refused warm-up warms nothing). */
+export async function warmWrite(p: PublishTarget, i: number): Promise<void> {
   const body = JSON.stringify({ headline: `warm-up ${i}`, body: entryBody(i) });
-  return (await request(p.port, 'POST', `/api/v1/liveblogs/${p.warmLiveblogId}/entries`, body, { authorization: `Bearer ${p.token}` })).status;
+  const res = await request(p.port, 'POST', `/api/v1/liveblogs/${p.warmLiveblogId}/entries`, body, { authorization: `Bearer ${p.token}` });
+  if (res.status !== 201) throw new Error(`warm-up write ${i} answered ${res.status}: ${res.body.slice(0, 200)}`);
 }
 
 /** Lets the process exit: the keep-alive sockets would hold it. */
