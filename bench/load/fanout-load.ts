@@ -13,11 +13,12 @@ import { summarize, round } from '../lib/stats.ts';
 import { fanoutResult } from './fanout-result.ts';
 import { Arrivals } from './arrivals.ts';
 import { makeReader, type Reader, type Sink, type Target } from './readers.ts';
-import { warmUp } from './warmup.ts';
+import { warmUp, type WarmupArgs } from './warmup.ts';
 import { closeLoadHttp, publishMessage, serverStats, warmWrite, type PublishTarget } from './load-http.ts';
 import { ConnectQueue } from './connect-queue.ts';
 
-export interface LoadArgs {
+/** The warm-up's fields (`warmup`, `warmupRate`, `writeWarmup`, `rate`) are WarmupArgs'. */
+export interface LoadArgs extends WarmupArgs {
   mode: 'fanout' | 'storm';
   target: Target;
   readers: number;
@@ -25,15 +26,10 @@ export interface LoadArgs {
   addresses: string[];
   reconnectAddresses?: string[];
   publish: PublishTarget;
-  rate: number;
   messages: number;
   /** Storm: drop everyone after this many messages were sent. */
   dropAfter?: number;
   drainMs: number;
-  /** Messages sent before measuring, and how fast (warmup.ts). */
-  warmup: number;
-  warmupRate?: number;
-  writeWarmup?: number;
   connectConcurrency: number;
 }
 
