@@ -2,7 +2,8 @@
  * The desk in real Chromium: sign in, create a live blog, publish with Ctrl+Enter and see
  * it on the reader page; edit it → "Updated" on the reader page; publish offline, reload,
  * come back → each queued entry exactly once, in order; two editors → the second sees the conflict;
- * a contributor's submission shows on an editor's open desk without a reload.
+ * a contributor's submission shows on an editor's open desk without a reload, and her own
+ * desk reloads its lists once for it, not again at the next presence beats.
  * Drafts: what is typed is a server draft another device resumes and publishes (one entry);
  * a draft changed elsewhere keeps the local text; offline it waits on the device. An entry
  * that waited shows "written, sent"; the published list loads older entries.
@@ -209,6 +210,28 @@ test('a contributor\'s submission reaches an editor\'s open desk without a reloa
   // Nothing on the public stream: the editor's desk hears of it on its next presence beat.
   await desk.locator('.submitted-list li', { hasText: 'Cora saw the motorcade leave.' }).waitFor({ timeout: 15_000 });
   assert.equal((await published()).some((e) => e.body.includes('motorcade')), false, 'readers do not see a submission');
+  await cora.context().close();
+});
+
+test("a desk's own submission reloads its lists once, not again at the next presence beats", { skip }, async () => {
+  const cora = await signedInDesk('cora@desk.test');
+  let beats = 0;
+  let reloads = 0;
+  cora.on('response', (r) => void (r.request().method() === 'PUT' && r.url().endsWith('/desk-presence') && beats++));
+  cora.on('request', (r) => void (r.method() === 'GET' && r.url().includes('/entries?') && r.url().includes('status=published') && reloads++));
+  await cora.goto(`${base}/desk#/lb/${lbId}`);
+  await cora.locator('#desk-presence', { hasText: 'Cora Contributor (you)' }).waitFor();
+  // Right after a beat, so the next timer beat is ~5 s away: before the fix, that beat saw
+  // the fingerprint moved by her own submission and reloaded the lists a second time.
+  await cora.waitForResponse((r) => r.url().endsWith('/desk-presence'));
+  await compose(cora, 'Cora filed from the motorcade.');
+  await cora.locator('.outbox-item[data-state=sent]').waitFor();
+  await cora.locator('.submitted-list li', { hasText: 'Cora filed from the motorcade.' }).waitFor();
+  await cora.waitForTimeout(500); // the outbox's debounced reload (150 ms) has gone
+  const afterOwn = reloads;
+  const seen = beats;
+  for (const end = Date.now() + 20_000; beats < seen + 2; await cora.waitForTimeout(200)) assert.ok(Date.now() < end, 'a presence beat every 5 s');
+  assert.equal(reloads, afterOwn, 'no reload at the next two beats: nothing changed since the own one');
   await cora.context().close();
 });
 

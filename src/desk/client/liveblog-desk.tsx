@@ -5,7 +5,7 @@
  * current when colleagues publish from other desks; the presence beat (every 5 s) when they
  * submit or change a draft, which readers never see.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from './api.ts';
 import { cached, keep } from './cache.ts';
 import { Composer } from './composer.tsx';
@@ -31,14 +31,17 @@ interface Page {
 
 const PAGE = 100;
 
-function useEntries(id: string, me: Me, onLiveblog: (lb: Liveblog) => void) {
+/** `sync` runs before each reload that no presence beat asked for (presence.ts says why). */
+function useEntries(id: string, me: Me, onLiveblog: (lb: Liveblog) => void, sync: () => Promise<void>) {
   const [lists, setLists] = useState<Lists>(cached<Lists>(me.id, `entries:${id}`) ?? { published: [], submitted: [], draft: [] });
   // Older published entries the editor asked for; kept across refreshes of the first page.
   const [older, setOlder] = useState<Page | null>(null);
   const url = (q: string) => `/api/v1/liveblogs/${id}/entries?limit=${PAGE}&${q}`;
-  const load = async () => {
+  /** `synced`: the presence beat that asked for this reload took the queues' fingerprint already. */
+  const reload = async (synced: boolean) => {
     const get = (q: string) => api<Page>('GET', url(q));
     try {
+      if (!synced) await sync();
       const staff = me.role !== 'moderator';
       const none: Page = { items: [], next: null };
       const [published, submitted, draft] = await Promise.all([
@@ -53,6 +56,7 @@ function useEntries(id: string, me: Me, onLiveblog: (lb: Liveblog) => void) {
       // Offline or momentarily failing: keep showing what we had.
     }
   };
+  const load = () => reload(false);
   const loadMore = async () => {
     const cursor = older ? older.next : lists.next;
     if (!cursor) return;
@@ -105,7 +109,7 @@ function useEntries(id: string, me: Me, onLiveblog: (lb: Liveblog) => void) {
       if (reopen) clearTimeout(reopen);
     };
   }, [id]);
-  return { lists, published, more, load, loadMore };
+  return { lists, published, more, load, loadMore, reloadSynced: () => reload(true) };
 }
 
 /** The id of the server draft the composer holds, if any (it is not listed among the drafts). */
@@ -167,12 +171,16 @@ function Header({ lb, me, onSaved }: { lb: Liveblog; me: Me; onSaved: (lb: Liveb
 export function LiveblogDesk({ id, me, online }: { id: string; me: Me; online: boolean }) {
   const [lb, setLb] = useState<Liveblog | null>(cached<Liveblog>(me.id, `lb:${id}`));
   const [error, setError] = useState('');
-  const { lists, published, more, load, loadMore } = useEntries(id, me, (x) => saved(x));
+  // usePresence comes after (it needs `load`); the lists reach its sync through this ref.
+  const sync = useRef<() => Promise<void>>(() => Promise.resolve());
+  const { lists, published, more, load, loadMore, reloadSynced } = useEntries(id, me, (x) => saved(x), () => sync.current());
   const composing = useComposing(me, id);
   const [moreError, setMoreError] = useState('');
   const [editing, setEditing] = useState<string | null>(null);
   // A colleague's submission or draft edit reaches this desk with the next presence beat.
-  const members = usePresence(id, editing, online && me.role !== 'moderator', () => void load());
+  const presence = usePresence(id, editing, online && me.role !== 'moderator', () => void reloadSynced());
+  sync.current = presence.sync;
+  const { members } = presence;
   const editorsOf = (entryId: string) => members.filter((m) => m.editing === entryId && m.user.id !== me.id).map((m) => m.user.name);
   const saved = (x: Liveblog) => {
     setLb(x);

@@ -11,37 +11,72 @@ export interface DeskMember {
   editing: string | null;
 }
 
-const EVERY_MS = 5_000;
+export interface Presence {
+  members: DeskMember[];
+  /**
+   * Beats now and takes the queues' fingerprint as seen, without reporting a change. The
+   * desk calls it right before it reloads its lists for any other reason (its own write, a
+   * public change): the fingerprint is read before the lists, so the lists hold at least
+   * what it counts, and the next beat reports only what changed after — not the desk's own
+   * write a second time. Never rejects; resolves at once while presence is off, and after
+   * SYNC_WAIT_MS on a connection too slow to answer: its late answer is then compared like a
+   * timer beat's, as it may have been read after the lists.
+   */
+  sync: () => Promise<void>;
+}
 
-/** `onQueueChange` runs when the queues' fingerprint differs from the one the beat before brought. */
-export function usePresence(liveblogId: string, editing: string | null, enabled: boolean, onQueueChange: () => void): DeskMember[] {
+const EVERY_MS = 5_000;
+const SYNC_WAIT_MS = 3_000;
+
+interface Beat {
+  items: DeskMember[];
+  queue?: string;
+}
+
+/** `onQueueChange` runs when the queues' fingerprint differs from the last one taken. */
+export function usePresence(liveblogId: string, editing: string | null, enabled: boolean, onQueueChange: () => void): Presence {
   const [members, setMembers] = useState<DeskMember[]>([]);
-  const changed = useRef(onQueueChange);
-  changed.current = onQueueChange;
+  const now = useRef({ liveblogId, editing, enabled, onQueueChange });
+  now.current = { liveblogId, editing, enabled, onQueueChange };
   const queue = useRef<string | null>(null);
+  // Beats overlap (the timer's and a sync); only the answer to the latest one started
+  // counts, or an older fingerprint answered late would look like a change.
+  const started = useRef(0);
+  const answered = useRef(0);
+
+  const beat = useRef(async (ask: { adopt: boolean }): Promise<void> => {
+    const { liveblogId: lb, editing: ed, enabled: on } = now.current;
+    if (!on) return;
+    const seq = ++started.current;
+    const r = await api<Beat>('PUT', `/api/v1/liveblogs/${lb}/desk-presence`, { editing: ed }).catch(() => null);
+    if (!r || seq < answered.current || now.current.liveblogId !== lb) return;
+    answered.current = seq;
+    setMembers(r.items);
+    if (r.queue === undefined) return;
+    const changed = !ask.adopt && queue.current !== null && queue.current !== r.queue;
+    queue.current = r.queue;
+    if (changed) now.current.onQueueChange();
+  }).current;
+
   useEffect(() => {
     if (!enabled) return;
-    let stopped = false;
-    const beat = () =>
-      api<{ items: DeskMember[]; queue?: string }>('PUT', `/api/v1/liveblogs/${liveblogId}/desk-presence`, { editing })
-        .then((r) => {
-          if (stopped) return;
-          setMembers(r.items);
-          if (r.queue === undefined) return;
-          if (queue.current !== null && queue.current !== r.queue) changed.current();
-          queue.current = r.queue;
-        })
-        .catch(() => {});
-    void beat();
-    const timer = setInterval(beat, EVERY_MS);
-    return () => {
-      stopped = true;
-      clearInterval(timer);
-    };
+    void beat({ adopt: false });
+    const timer = setInterval(() => void beat({ adopt: false }), EVERY_MS);
+    return () => clearInterval(timer);
   }, [liveblogId, editing, enabled]);
   useEffect(() => {
     queue.current = null; // another live blog's queues
   }, [liveblogId]);
   useEffect(() => () => void api('DELETE', `/api/v1/liveblogs/${liveblogId}/desk-presence`).catch(() => {}), [liveblogId]);
-  return members;
+  const sync = () => {
+    const ask = { adopt: true };
+    const slow = new Promise<void>((resolve) =>
+      setTimeout(() => {
+        ask.adopt = false;
+        resolve();
+      }, SYNC_WAIT_MS),
+    );
+    return Promise.race([beat(ask), slow]);
+  };
+  return { members, sync };
 }
