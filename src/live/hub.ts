@@ -96,17 +96,23 @@ export class Hub {
    * Attaches a response (headers not yet sent) as a reader. With `lastEventId` it first
    * receives every change after that cursor, in order, exactly once; then the live ones.
    * Throws only before the stream has started (the caller may still answer 503 then).
+   * Resolves true when the stream is direct (hub-wire.ts): the hub writes to and ends the
+   * socket itself, so nothing will ever finish `res`.
    */
-  async addReader(liveblogId: string, res: ServerResponse, lastEventId: number | null): Promise<void> {
+  async addReader(liveblogId: string, res: ServerResponse, lastEventId: number | null): Promise<boolean> {
     const ch = this.channel(liveblogId);
     await ch.ready;
-    if (res.destroyed) return;
+    if (res.destroyed) return false;
     // Shutting down: close at once so the client reconnects to a node that is staying.
-    if (this.closed) return void res.destroy();
+    if (this.closed) {
+      res.destroy();
+      return false;
+    }
     const reader = this.open(ch, res, lastEventId ?? ch.last);
     // A reader ahead of this node (it came from a faster one) waits for the bus, if its cursor exists.
     if (reader.pos > ch.last) await this.checkAhead(ch, reader);
     else if (reader.pending) await this.replayFromLog(ch, reader);
+    return reader.sock !== null;
   }
 
   /**

@@ -1,4 +1,5 @@
 /** GET /api/v1/liveblogs/{id}/stream: the live stream (API.md "The live stream"). */
+import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { idParam } from '../http/schemas.ts';
 import { invalid, toProblem, unavailable } from '../errors.ts';
@@ -13,6 +14,20 @@ function parseCursor(raw: unknown): number | null {
     ]);
   }
   return Number(raw);
+}
+
+/**
+ * Fastify listens for the response's 'finish' (and 'error') to run the onResponse hooks,
+ * and that listener holds the request's Request and Reply. A direct stream's response
+ * never finishes — the hub ends the socket itself — so the listener would never run, only
+ * keep about 0.9 KB alive per reader for as long as the reader stays (a sixth of a reader's
+ * heap; bench/notes.md, fix 16). Fastify names it `onResFinished`; if a later Fastify
+ * renames it, nothing is removed and test/stream/stream.test.ts says so.
+ */
+function forgetReply(res: ServerResponse): void {
+  for (const event of ['finish', 'error'] as const) {
+    for (const l of res.listeners(event)) if (l.name === 'onResFinished') res.removeListener(event, l as (...a: unknown[]) => void);
+  }
 }
 
 export function streamRoutes(app: FastifyInstance, liveblogs: LiveblogService, hub: Hub): void {
@@ -32,7 +47,7 @@ export function streamRoutes(app: FastifyInstance, liveblogs: LiveblogService, h
       if (req.method === 'HEAD') return reply.code(200).type('text/event-stream; charset=utf-8').header('cache-control', 'no-store').send();
       reply.hijack();
       try {
-        await hub.addReader(lb.id, reply.raw, cursor);
+        if (await hub.addReader(lb.id, reply.raw, cursor)) forgetReply(reply.raw);
       } catch (err) {
         req.log.warn({ err }, 'stream could not start');
         if (!reply.raw.headersSent) {
