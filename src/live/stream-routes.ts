@@ -22,7 +22,7 @@ function parseCursor(raw: unknown): number | null {
  * never finishes — the hub ends the socket itself — so the listener would never run, only
  * keep about 0.9 KB alive per reader for as long as the reader stays (a sixth of a reader's
  * heap; bench/notes.md, fix 16). Fastify names it `onResFinished`; if a later Fastify
- * renames it, nothing is removed and test/stream/stream.test.ts says so.
+ * renames it, nothing is removed and test/stream/stream-memory.test.ts says so.
  */
 function forgetReply(res: ServerResponse): void {
   for (const event of ['finish', 'error'] as const) {

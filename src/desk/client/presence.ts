@@ -68,15 +68,17 @@ export function usePresence(liveblogId: string, editing: string | null, enabled:
     queue.current = null; // another live blog's queues
   }, [liveblogId]);
   useEffect(() => () => void api('DELETE', `/api/v1/liveblogs/${liveblogId}/desk-presence`).catch(() => {}), [liveblogId]);
-  const sync = () => {
+  const sync = async () => {
     const ask = { adopt: true };
-    const slow = new Promise<void>((resolve) =>
-      setTimeout(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const slow = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
         ask.adopt = false;
         resolve();
-      }, SYNC_WAIT_MS),
-    );
-    return Promise.race([beat(ask), slow]);
+      }, SYNC_WAIT_MS);
+    });
+    await Promise.race([beat(ask), slow]);
+    clearTimeout(timer);
   };
   return { members, sync };
 }
