@@ -31,17 +31,29 @@ interface Page {
 
 const PAGE = 100;
 
-/** `sync` runs before each reload that no presence beat asked for (presence.ts says why). */
-function useEntries(id: string, me: Me, onLiveblog: (lb: Liveblog) => void, sync: () => Promise<void>) {
+/** How the lists keep step with the presence beat's fingerprint of the queues (presence.ts). */
+interface QueueSync {
+  /** Before each reload that no presence beat asked for. */
+  sync(): Promise<void>;
+  /** The lists failed to load after the fingerprint was taken: the next beat must reload them. */
+  stale(): void;
+}
+
+function useEntries(id: string, me: Me, onLiveblog: (lb: Liveblog) => void, queue: QueueSync) {
   const [lists, setLists] = useState<Lists>(cached<Lists>(me.id, `entries:${id}`) ?? { published: [], submitted: [], draft: [] });
   // Older published entries the editor asked for; kept across refreshes of the first page.
   const [older, setOlder] = useState<Page | null>(null);
   const url = (q: string) => `/api/v1/liveblogs/${id}/entries?limit=${PAGE}&${q}`;
+  // Reloads overlap (a beat's, the stream's, the desk's own); an older one answering last
+  // must not replace newer lists.
+  const started = useRef(0);
+  const shown = useRef(0);
   /** `synced`: the presence beat that asked for this reload took the queues' fingerprint already. */
   const reload = async (synced: boolean) => {
     const get = (q: string) => api<Page>('GET', url(q));
+    const seq = ++started.current;
     try {
-      if (!synced) await sync();
+      if (!synced) await queue.sync();
       const staff = me.role !== 'moderator';
       const none: Page = { items: [], next: null };
       const [published, submitted, draft] = await Promise.all([
@@ -49,11 +61,14 @@ function useEntries(id: string, me: Me, onLiveblog: (lb: Liveblog) => void, sync
         staff ? get('status=submitted') : none,
         staff ? get(`status=draft&author=${me.id}`) : none,
       ]);
+      if (seq < shown.current) return;
+      shown.current = seq;
       const next = { published: published.items, next: published.next, submitted: submitted.items, draft: draft.items };
       setLists(next);
       keep(me.id, `entries:${id}`, next);
     } catch {
-      // Offline or momentarily failing: keep showing what we had.
+      // Offline or momentarily failing: keep showing what we had, and let the next beat retry.
+      queue.stale();
     }
   };
   const load = () => reload(false);
@@ -171,15 +186,16 @@ function Header({ lb, me, onSaved }: { lb: Liveblog; me: Me; onSaved: (lb: Liveb
 export function LiveblogDesk({ id, me, online }: { id: string; me: Me; online: boolean }) {
   const [lb, setLb] = useState<Liveblog | null>(cached<Liveblog>(me.id, `lb:${id}`));
   const [error, setError] = useState('');
-  // usePresence comes after (it needs `load`); the lists reach its sync through this ref.
-  const sync = useRef<() => Promise<void>>(() => Promise.resolve());
-  const { lists, published, more, load, loadMore, reloadSynced } = useEntries(id, me, (x) => saved(x), () => sync.current());
+  // usePresence comes after (it needs the lists' reload); the lists reach it through this ref.
+  const presenceRef = useRef<QueueSync | null>(null);
+  const queue: QueueSync = { sync: () => presenceRef.current?.sync() ?? Promise.resolve(), stale: () => presenceRef.current?.stale() };
+  const { lists, published, more, load, loadMore, reloadSynced } = useEntries(id, me, (x) => saved(x), queue);
   const composing = useComposing(me, id);
   const [moreError, setMoreError] = useState('');
   const [editing, setEditing] = useState<string | null>(null);
   // A colleague's submission or draft edit reaches this desk with the next presence beat.
   const presence = usePresence(id, editing, online && me.role !== 'moderator', () => void reloadSynced());
-  sync.current = presence.sync;
+  presenceRef.current = presence;
   const { members } = presence;
   const editorsOf = (entryId: string) => members.filter((m) => m.editing === entryId && m.user.id !== me.id).map((m) => m.user.name);
   const saved = (x: Liveblog) => {

@@ -23,6 +23,8 @@ export interface Presence {
    * timer beat's, as it may have been read after the lists.
    */
   sync: () => Promise<void>;
+  /** Forgets the fingerprint taken, so the next beat reloads (the lists failed to load after it). */
+  stale: () => void;
 }
 
 const EVERY_MS = 5_000;
@@ -39,8 +41,8 @@ export function usePresence(liveblogId: string, editing: string | null, enabled:
   const now = useRef({ liveblogId, editing, enabled, onQueueChange });
   now.current = { liveblogId, editing, enabled, onQueueChange };
   const queue = useRef<string | null>(null);
-  // Beats overlap (the timer's and a sync); only the answer to the latest one started
-  // counts, or an older fingerprint answered late would look like a change.
+  // Beats overlap (the timer's and a sync); an answer older than one already taken is
+  // dropped, or an older fingerprint answered late would look like a change.
   const started = useRef(0);
   const answered = useRef(0);
 
@@ -68,6 +70,13 @@ export function usePresence(liveblogId: string, editing: string | null, enabled:
     queue.current = null; // another live blog's queues
   }, [liveblogId]);
   useEffect(() => () => void api('DELETE', `/api/v1/liveblogs/${liveblogId}/desk-presence`).catch(() => {}), [liveblogId]);
+  // Unmounted: a reload still running must not beat again after the DELETE above.
+  useEffect(
+    () => () => {
+      now.current = { ...now.current, enabled: false };
+    },
+    [],
+  );
   const sync = async () => {
     const ask = { adopt: true };
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -80,5 +89,7 @@ export function usePresence(liveblogId: string, editing: string | null, enabled:
     await Promise.race([beat(ask), slow]);
     clearTimeout(timer);
   };
-  return { members, sync };
+  // Never equal to a fingerprint, and not null (null takes the next one without a reload).
+  const stale = () => void (queue.current = '?');
+  return { members, sync, stale };
 }
