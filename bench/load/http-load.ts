@@ -2,12 +2,15 @@
  * The load process for request/response benchmarks (pages, writes): autocannon with a
  * warm-up run that is thrown away, then the measured run. Bounded by `seconds`.
  *
- * Arg (JSON): { url, method?, headers?, body?: string | 'entry', connections, seconds, warmupSeconds? }
+ * Arg (JSON): { url, method?, headers?, body?: string | 'entry', connections, seconds, warmupSeconds?, statsPort? }
  * `body: 'entry'` sends a fresh entry per request (the whole write path, each one new).
+ * With `statsPort` (a bench server's), the server's CPU over the measured run is read from
+ * its stats route before and after, and reported per answered request.
  */
 import autocannon from 'autocannon';
 import { childArgs, report } from '../lib/proc.ts';
 import { entryBody } from '../lib/payload.ts';
+import { serverStats } from './load-http.ts';
 
 interface Args {
   url: string;
@@ -17,6 +20,7 @@ interface Args {
   connections: number;
   seconds: number;
   warmupSeconds?: number;
+  statsPort?: number;
 }
 
 const a = childArgs<Args>();
@@ -42,7 +46,15 @@ function run(seconds: number): Promise<autocannon.Result> {
 
 try {
   if (a.warmupSeconds) await run(a.warmupSeconds);
+  const cpu = async () => {
+    if (!a.statsPort) return 0;
+    const st = await serverStats(a.statsPort, false);
+    return st.cpuUserUs + st.cpuSystemUs;
+  };
+  const cpuBefore = await cpu();
   const r = await run(a.seconds);
+  // Requests still in flight at either edge are a handful against thousands: noise, not bias.
+  const cpuUsPerRequest = a.statsPort && r.requests.total ? ((await cpu()) - cpuBefore) / r.requests.total : undefined;
   report({
     requestsPerSec: r.requests.average,
     total: r.requests.total,
@@ -52,6 +64,7 @@ try {
     errors: r.errors,
     timeouts: r.timeouts,
     statusCodes: r.statusCodeStats,
+    cpuUsPerRequest,
   });
 } catch (e) {
   report({ error: String(e) });

@@ -8,7 +8,7 @@ import type { Deps } from '../deps.ts';
 import type { Database, EntryTable, LiveblogTable, Verification } from '../db/schema.ts';
 import { conflict, forbidden, invalid, notFound } from '../errors.ts';
 import { newId } from '../ids.ts';
-import { appendChange } from '../live/change-log.ts';
+import { appendChange, logChange, takeCursor } from '../live/change-log.ts';
 import { can, requireCapability, type User } from '../auth/roles.ts';
 import { iso, toStoredTime } from '../time.ts';
 import { liveblogStore } from '../liveblogs/liveblog-store.ts';
@@ -159,7 +159,12 @@ export class EntryService {
           const earlier = await findIdempotent(trx, user.id, idempotencyKey, hash);
           if (earlier) return { entry: earlier.body as Entry, created: false, change: null };
         }
-        const lb = await this.liveblog(trx, liveblogId, user);
+        // A published entry takes the live blog's next cursor first: that one statement
+        // reads the live blog and locks its row until commit, where reading it and then
+        // bumping it were two. A refused write rolls the bump back with everything else.
+        const published = visible(status);
+        const lb = published ? await takeCursor(trx, liveblogId) : await liveblogStore.byId(trx, liveblogId);
+        if (!lb || !canSeeLiveblog(lb, user)) throw notFound('This live blog');
         const row: EntryTable = {
           id: newId(),
           liveblog_id: liveblogId,
@@ -183,7 +188,7 @@ export class EntryService {
         };
         await entryStore.insert(trx, row);
         const entry = this.view({ ...row, author_name: user.name }, lb);
-        const change = visible(status) ? await appendChange(trx, liveblogId, 'entry.published', { entry }, now) : null;
+        const change = published ? await logChange(trx, liveblogId, lb.cursor, 'entry.published', { entry }, now) : null;
         if (idempotencyKey) await saveIdempotent(trx, user.id, idempotencyKey, hash, { statusCode: 201, body: entry }, now);
         return { entry, created: true, change };
       });
