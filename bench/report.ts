@@ -119,10 +119,10 @@ function writes(s: Any | undefined): string {
       s.rows.map((r: Any) =>
         r.error
           ? [r.db, r.name, `not run: ${r.error.slice(0, 120)}`, '', '', '', '', '']
-          : [r.db, r.name, `**${f(r.requestsPerSec, 0)}**`, f(r.latencyMs.p50), f(r.latencyMs.p99), ratio(r.requestsPerSec, base.get(r.db)), f(r.cpuUsPerRequest, 0), `${r.non2xx} / ${r.errors}`],
+          : [r.db, r.name, `**${f(r.requestsPerSec, 0)}**`, f(r.latencyMs.p50), f(r.latencyMs.p99), ratio(r.requestsPerSec, base.get(r.db)), f(r.cpuUsPerOk, 0), `${r.non2xx} / ${r.errors}`],
       ),
     ),
-    `\n<sub>Run ${s.rows[0]?.run}. Each request: POST /api/v1/liveblogs/{id}/entries with a bearer token and a fresh ~600-byte Markdown body → validate, render, sanitize, one transaction (entry + cursor + change log), publish. SQLite with synchronous=FULL (each commit is fsynced); PostgreSQL 15 local, a fresh schema per run, pool of 10. Server CPU = the Unfold process's user+system time over the measured run (read from its stats route before and after) ÷ entries answered: the whole write path's CPU, the commit's fsync wait excluded (it is not CPU); on PostgreSQL the database server's own CPU is not in it.</sub>`,
+    `\n<sub>Run ${s.rows[0]?.run}. Each request: POST /api/v1/liveblogs/{id}/entries with a bearer token and a fresh ~600-byte Markdown body → validate, render, sanitize, one transaction (entry + cursor + change log), publish. SQLite with synchronous=FULL (each commit is fsynced); PostgreSQL 15 local, a fresh schema per run, pool of 10. Server CPU = the Unfold process's user+system time over the measured run (read from its stats route before and after) ÷ entries created (2xx answers): the whole write path's CPU, the commit's fsync wait excluded (it is not CPU); on PostgreSQL the database server's own CPU is not in it.</sub>`,
   ].join('\n');
 }
 

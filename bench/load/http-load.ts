@@ -5,7 +5,7 @@
  * Arg (JSON): { url, method?, headers?, body?: string | 'entry', connections, seconds, warmupSeconds?, statsPort? }
  * `body: 'entry'` sends a fresh entry per request (the whole write path, each one new).
  * With `statsPort` (a bench server's), the server's CPU over the measured run is read from
- * its stats route before and after, and reported per answered request.
+ * its stats route before and after, and reported per 2xx answer (a refused write is not an entry).
  */
 import autocannon from 'autocannon';
 import { childArgs, report } from '../lib/proc.ts';
@@ -54,7 +54,8 @@ try {
   const cpuBefore = await cpu();
   const r = await run(a.seconds);
   // Requests still in flight at either edge are a handful against thousands: noise, not bias.
-  const cpuUsPerRequest = a.statsPort && r.requests.total ? ((await cpu()) - cpuBefore) / r.requests.total : undefined;
+  const ok = Object.entries(r.statusCodeStats ?? {}).reduce((n, [code, s]) => (code.startsWith('2') ? n + s.count : n), 0);
+  const cpuUsPerOk = a.statsPort && ok ? ((await cpu()) - cpuBefore) / ok : undefined;
   report({
     requestsPerSec: r.requests.average,
     total: r.requests.total,
@@ -64,7 +65,7 @@ try {
     errors: r.errors,
     timeouts: r.timeouts,
     statusCodes: r.statusCodeStats,
-    cpuUsPerRequest,
+    cpuUsPerOk,
   });
 } catch (e) {
   report({ error: String(e) });

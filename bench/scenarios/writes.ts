@@ -67,7 +67,7 @@ export async function writes(o: WritesOptions, log: (s: string) => void) {
         },
         { core: 1, timeoutMs: (o.seconds + 30) * 1000, quiet: o.quiet },
       );
-      log(`  → ${Math.round(r.requestsPerSec as number)} entries/s, p99 ${(r.latencyMs as { p99: number }).p99} ms, non-2xx ${r.non2xx}, ${Math.round(r.cpuUsPerRequest as number)} µs of server CPU each`);
+      log(`  → ${Math.round(r.requestsPerSec as number)} entries/s, p99 ${(r.latencyMs as { p99: number }).p99} ms, non-2xx ${r.non2xx}, ${Math.round(r.cpuUsPerOk as number)} µs of server CPU each`);
       rows.push({ key: `${s.db}:${s.name}`, name: s.name, db: s.db, writers: s.writers, ...r });
     } finally {
       await srv.stop();

@@ -1,4 +1,4 @@
-/** SQL for entries and their revisions. Portable Kysely only. */
+/** SQL for entries and their revisions: Kysely's builder, or plain SQL that runs alike on SQLite and PostgreSQL. */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, EntryTable } from '../db/schema.ts';
 import type { EntryRow } from './entry-view.ts';
@@ -11,7 +11,7 @@ const ENTRY_COLUMNS = [
   'created_at', 'updated_at', 'revision', 'verification', 'verification_note', 'correction_note', 'correction_at',
   'return_note', 'edited_by',
 ] as const satisfies readonly (keyof EntryTable)[];
-// A column added to EntryTable but not to the list above fails to compile here.
+// A column added to EntryTable but not to the list above fails `npm run typecheck` (part of `npm test`) here.
 const coversEveryColumn: Exclude<keyof EntryTable, (typeof ENTRY_COLUMNS)[number]> extends never ? true : never = true;
 void coversEveryColumn;
 const INSERT_COLUMNS = sql.raw(ENTRY_COLUMNS.join(', '));

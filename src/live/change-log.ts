@@ -21,11 +21,7 @@ export interface Change {
   payload: string;
 }
 
-/**
- * Takes the live blog's next cursor and logs the change. The UPDATE locks the live
- * blog's row until commit, so concurrent writers to one live blog queue here and the
- * cursor order is the commit order, on SQLite and on PostgreSQL alike.
- */
+/** Takes the live blog's next cursor (takeCursor) and logs the change at it (logChange). */
 export async function appendChange(
   trx: Transaction<Database>,
   liveblogId: string,
@@ -40,8 +36,10 @@ export async function appendChange(
 }
 
 /**
- * The first half of appendChange: bumps the live blog's cursor (locking its row until
- * commit) and answers the row as it now is, or undefined if there is no such live blog.
+ * The first half of appendChange: bumps the live blog's cursor and answers the row as it
+ * now is, or undefined if there is no such live blog. The UPDATE locks the row until
+ * commit, so concurrent writers to one live blog queue here and the cursor order is the
+ * commit order, on SQLite and on PostgreSQL alike (docs/decisions/001).
  * A write that must read the live blog anyway takes it from here: one statement, where
  * a read and then the bump were two (on PostgreSQL, two round trips).
  */

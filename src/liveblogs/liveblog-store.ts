@@ -5,7 +5,7 @@ import type { Database, LiveblogTable } from '../db/schema.ts';
 type Q = Kysely<Database> | Transaction<Database>;
 
 export const liveblogStore = {
-  /** Plain SQL: every write reads it in its transaction, and building the query cost more than running it (bench/notes.md, fix 13). */
+  /** Plain SQL: most writes read it in their transaction, and building the query cost more than running it (bench/notes.md, fix 13). */
   byId: async (db: Q, id: string): Promise<LiveblogTable | undefined> => (await sql<LiveblogTable>`select * from liveblogs where id = ${id}`.execute(db)).rows[0],
 
   bySlug: (db: Q, slug: string) => db.selectFrom('liveblogs').selectAll().where('slug', '=', slug).executeTakeFirst(),
