@@ -13,7 +13,8 @@ import { summarize, round } from '../lib/stats.ts';
 import { fanoutResult } from './fanout-result.ts';
 import { Arrivals } from './arrivals.ts';
 import { makeReader, type Reader, type Sink, type Target } from './readers.ts';
-import { warmUp, type WarmupArgs } from './warmup.ts';
+import { leadIn, warmUp, type WarmupArgs } from './warmup.ts';
+import type { ServerStats } from '../lib/server-stats.ts';
 import { closeLoadHttp, publishMessage, serverStats, warmWrite, type PublishTarget } from './load-http.ts';
 import { ConnectQueue } from './connect-queue.ts';
 
@@ -166,7 +167,9 @@ async function main() {
   const held = await stats(true);
 
   await warmUp(publish, a, a.publish.warmLiveblogId ? (i) => warmWrite(a.publish, i) : undefined);
-  const before = await stats(false);
+  // The lead-in (warmup.ts, 3.): untimed messages on the timed schedule, no pause after.
+  const lead = leadIn(a.rate);
+  let before: Promise<ServerStats> | null = lead === 0 ? Promise.resolve(await stats(false)) : null;
 
   // Open loop: message k goes out at start + k/rate whatever happened to message k-1.
   phase = 'run';
@@ -174,10 +177,17 @@ async function main() {
   const sends: Promise<void>[] = [];
   let reconnectMs = NaN;
   let stormDone: Promise<void> | null = null;
-  for (let k = 0; k < M; k++) {
-    const due = start + (k * 1000) / a.rate;
+  for (let k = -lead; k < M; k++) {
+    const due = start + ((k + lead) * 1000) / a.rate;
     const wait = due - now();
     if (wait > 1) await sleep(wait);
+    if (k < 0) {
+      const sent = publish(-1);
+      // The clock's start: the server's CPU once the last lead-in message is answered
+      // (after its fan-out), a few ms to one interval before the first timed one arrives.
+      if (k === -1) before = sent.then(() => stats(false));
+      continue;
+    }
     sends.push(publish(k));
     if (a.mode === 'storm' && k + 1 === a.dropAfter) {
       await Promise.all(sends); // the dropped readers must have a committed change to come back to
@@ -219,7 +229,7 @@ async function main() {
   const result = fanoutResult({
     readers: N, connected, connectMs, messages: M, committed: committedCount, rate: a.rate, delivered, expected,
     drainedAfterMs: drainedAfter, latencies: latencies.subarray(0, nLat), sendAt, firstAt, lastAt, got, ackMs,
-    idle, held, before, after, duplicates: arrivals.duplicates, lost, failures,
+    idle, held, before: await before!, after, duplicates: arrivals.duplicates, lost, failures,
   });
   if (a.mode === 'storm') {
     const caught: number[] = [];
